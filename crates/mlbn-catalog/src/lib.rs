@@ -1,0 +1,182 @@
+//! `mlbn-catalog` owns the facts: device, model, quantization, KV-cache, runtime and link
+//! tables embedded as TOML data files (every number with its source), forgiving name
+//! resolution with "did you mean", and import of a Hugging Face `config.json` (given as text).
+//!
+//! It must not depend on the syntax, the engine or any front end, and does no IO: data files
+//! are compiled in with `include_str!`, and a local `config.json` arrives as a string.
+#![forbid(unsafe_code)]
+
+mod resolve;
+mod schema;
+
+pub use resolve::{Resolution, normalize};
+pub use schema::*;
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+#[derive(Debug, Default, Deserialize)]
+struct DeviceFile {
+    #[serde(default)]
+    device: Vec<Device>,
+}
+#[derive(Debug, Default, Deserialize)]
+struct ModelFile {
+    #[serde(default)]
+    model: Vec<Model>,
+}
+#[derive(Debug, Default, Deserialize)]
+struct QuantFile {
+    #[serde(default)]
+    quant: Vec<Quant>,
+    #[serde(default)]
+    kv: Vec<KvType>,
+}
+#[derive(Debug, Default, Deserialize)]
+struct RuntimeFile {
+    #[serde(default)]
+    runtime: Vec<Runtime>,
+}
+#[derive(Debug, Default, Deserialize)]
+struct LinkFile {
+    #[serde(default)]
+    link: Vec<Link>,
+}
+
+/// The embedded data files, by name, so tests and `mlbn catalog` can point at them.
+pub const DATA_FILES: &[(&str, &str)] = &[
+    ("devices.toml", include_str!("../data/devices.toml")),
+    ("models.toml", include_str!("../data/models.toml")),
+    ("quants.toml", include_str!("../data/quants.toml")),
+    ("runtimes.toml", include_str!("../data/runtimes.toml")),
+    ("links.toml", include_str!("../data/links.toml")),
+];
+
+/// All tables plus their name indexes.
+#[derive(Debug)]
+pub struct Catalog {
+    pub devices: Vec<Device>,
+    pub models: Vec<Model>,
+    pub quants: Vec<Quant>,
+    pub kv_types: Vec<KvType>,
+    pub runtimes: Vec<Runtime>,
+    pub links: Vec<Link>,
+    index: resolve::Indexes,
+}
+
+/// Why a data file could not be loaded (only reachable from a broken build or a test).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub file: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, LoadError> {
+    toml::from_str(text).map_err(|e| LoadError {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl Catalog {
+    /// The built-in catalog, parsed once on first use.
+    pub fn builtin() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            // The data files are compiled in and checked by tests, so a failure here is a
+            // build defect, not user input.
+            Catalog::from_sources(DATA_FILES).expect("embedded catalog data is valid")
+        })
+    }
+
+    /// Build a catalog from `(file name, TOML text)` pairs; names pick the table.
+    pub fn from_sources(files: &[(&str, &str)]) -> Result<Catalog, LoadError> {
+        let mut devices = Vec::new();
+        let mut models = Vec::new();
+        let mut quants = Vec::new();
+        let mut kv_types = Vec::new();
+        let mut runtimes = Vec::new();
+        let mut links = Vec::new();
+        for (name, text) in files {
+            match *name {
+                n if n.starts_with("devices") => {
+                    devices.extend(parse::<DeviceFile>(n, text)?.device)
+                }
+                n if n.starts_with("models") => models.extend(parse::<ModelFile>(n, text)?.model),
+                n if n.starts_with("quants") => {
+                    let q = parse::<QuantFile>(n, text)?;
+                    quants.extend(q.quant);
+                    kv_types.extend(q.kv);
+                }
+                n if n.starts_with("runtimes") => {
+                    runtimes.extend(parse::<RuntimeFile>(n, text)?.runtime)
+                }
+                n if n.starts_with("links") => links.extend(parse::<LinkFile>(n, text)?.link),
+                n => {
+                    return Err(LoadError {
+                        file: n.to_string(),
+                        message: "unknown catalog file".to_string(),
+                    });
+                }
+            }
+        }
+        let index =
+            resolve::Indexes::build(&devices, &models, &quants, &kv_types, &runtimes, &links)
+                .map_err(|message| LoadError {
+                    file: "catalog".to_string(),
+                    message,
+                })?;
+        Ok(Catalog {
+            devices,
+            models,
+            quants,
+            kv_types,
+            runtimes,
+            links,
+            index,
+        })
+    }
+
+    pub fn device(&self, name: &str) -> Resolution<'_, Device> {
+        self.index.devices.resolve(name, &self.devices)
+    }
+    pub fn model(&self, name: &str) -> Resolution<'_, Model> {
+        self.index.models.resolve(name, &self.models)
+    }
+    pub fn quant(&self, name: &str) -> Resolution<'_, Quant> {
+        self.index.quants.resolve(name, &self.quants)
+    }
+    pub fn kv_type(&self, name: &str) -> Resolution<'_, KvType> {
+        self.index.kv_types.resolve(name, &self.kv_types)
+    }
+    pub fn runtime(&self, name: &str) -> Resolution<'_, Runtime> {
+        self.index.runtimes.resolve(name, &self.runtimes)
+    }
+    pub fn link(&self, name: &str) -> Resolution<'_, Link> {
+        self.index.links.resolve(name, &self.links)
+    }
+
+    pub fn device_by_id(&self, id: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.id == id)
+    }
+    pub fn model_by_id(&self, id: &str) -> Option<&Model> {
+        self.models.iter().find(|m| m.id == id)
+    }
+    pub fn quant_by_id(&self, id: &str) -> Option<&Quant> {
+        self.quants.iter().find(|q| q.id == id)
+    }
+    pub fn runtime_by_id(&self, id: &str) -> Option<&Runtime> {
+        self.runtimes.iter().find(|r| r.id == id)
+    }
+    pub fn link_by_id(&self, id: &str) -> Option<&Link> {
+        self.links.iter().find(|l| l.id == id)
+    }
+}

@@ -1,0 +1,292 @@
+//! The catalog's record types, read with serde from the embedded TOML files in `data/`.
+//!
+//! Units are in field names. Every record carries `source` (a URL or document name) for its
+//! numbers; where a single record mixes sources, `sources` names the extra ones per field.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviceKind {
+    Gpu,
+    AppleSoc,
+    Apu,
+    Cpu,
+    Accelerator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Market {
+    Consumer,
+    Workstation,
+    Datacenter,
+}
+
+/// Numeric formats a device's matrix units can compute in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Fp32,
+    Tf32,
+    Fp16,
+    Bf16,
+    Fp8,
+    Int8,
+    Fp6,
+    Fp4,
+    Int4,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    /// Stable kebab-case id, e.g. `rtx-4090`, `mac-m3-ultra-512gb-80c`.
+    pub id: String,
+    /// Display name, e.g. "NVIDIA GeForce RTX 4090".
+    pub name: String,
+    /// Extra names that resolve to this device (normalised before matching).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub kind: DeviceKind,
+    pub vendor: String,
+    pub market: Market,
+    pub year: u16,
+    /// Memory the device can address for model data (VRAM, or unified memory size).
+    pub mem_gb: f64,
+    /// Peak memory bandwidth, GB/s.
+    pub bw_gbps: f64,
+    /// Dense (not sparse) peak throughput per precision, TFLOPS (TOPS for integer types).
+    pub fp32_tflops: f64,
+    /// Dense FP16 matrix (tensor-core where present) throughput with FP32 accumulate — what
+    /// cuBLAS/hipBLAS/Metal GEMMs in inference runtimes use. (GeForce cards run FP16-accumulate
+    /// at twice this; that rate is not used by the runtimes we model.)
+    pub fp16_tflops: f64,
+    #[serde(default)]
+    pub bf16_tflops: Option<f64>,
+    #[serde(default)]
+    pub fp8_tflops: Option<f64>,
+    #[serde(default)]
+    pub int8_tops: Option<f64>,
+    #[serde(default)]
+    pub fp4_tflops: Option<f64>,
+    /// Precisions the matrix units compute natively.
+    pub native: Vec<Precision>,
+    /// Board power / TDP, W.
+    pub tdp_w: f64,
+    /// Idle draw, W.
+    pub idle_w: f64,
+    /// Link ids (see `links.toml`) this device has by default, fastest first:
+    /// e.g. `["nvlink4", "pcie5-x16"]`, `["tb5", "10gbe"]`.
+    #[serde(default)]
+    pub interconnects: Vec<String>,
+    /// Apple / APU GPU core count where variants differ by it.
+    #[serde(default)]
+    pub gpu_cores: Option<u32>,
+    /// Share of `mem_gb` the accelerator may use by default (Apple's wired-memory limit,
+    /// an APU's GPU carve-out); 1.0 for discrete GPUs.
+    #[serde(default)]
+    pub usable_mem_fraction: Option<f64>,
+    /// Launch or street price in USD, with `price_source` and `price_date`.
+    #[serde(default)]
+    pub price_usd: Option<f64>,
+    #[serde(default)]
+    pub price_source: Option<String>,
+    #[serde(default)]
+    pub price_date: Option<String>,
+    pub source: String,
+    /// Extra sources per field, e.g. `{ tdp_w = "https://..." }`.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttentionKind {
+    Mha,
+    Gqa,
+    Mqa,
+    Mla,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Modality {
+    Text,
+    Vision,
+    Audio,
+    Omni,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoeSpec {
+    /// Routed experts per MoE layer.
+    pub experts: u32,
+    /// Routed experts chosen per token.
+    pub experts_per_token: u32,
+    #[serde(default)]
+    pub shared_experts: u32,
+    /// Leading layers that use a dense FFN instead of experts.
+    #[serde(default)]
+    pub dense_layers: u32,
+    /// FFN width of one expert.
+    pub expert_ffn: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MlaSpec {
+    /// Compressed KV latent width (`kv_lora_rank`).
+    pub kv_lora_rank: u32,
+    /// Decoupled RoPE key width cached beside the latent (`qk_rope_head_dim`).
+    pub qk_rope_head_dim: u32,
+    #[serde(default)]
+    pub q_lora_rank: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Stable id, e.g. `llama-3-70b`.
+    pub id: String,
+    pub name: String,
+    /// Official Hugging Face repository id.
+    pub hf_id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Family used for grouping (`llama`, `qwen`, `deepseek`, `mistral`, `gemma`, `phi`, ...).
+    pub family: String,
+    /// Browse groups (seed Part 6.1): "Llama", "Qwen", "MoE", "Vision", ...
+    #[serde(default)]
+    pub groups: Vec<String>,
+    pub params_b: f64,
+    /// Parameters used per token (equal to `params_b` for dense models).
+    pub active_params_b: f64,
+    pub layers: u32,
+    pub hidden: u32,
+    pub heads: u32,
+    pub kv_heads: u32,
+    /// The real attention head dimension from config.json (not always hidden / heads).
+    pub head_dim: u32,
+    /// Dense FFN intermediate width.
+    pub ffn: u32,
+    pub vocab: u32,
+    pub max_ctx: u32,
+    pub attention: AttentionKind,
+    #[serde(default)]
+    pub moe: Option<MoeSpec>,
+    #[serde(default)]
+    pub mla: Option<MlaSpec>,
+    /// Sliding-window attention: window size in tokens and how many layers use it.
+    #[serde(default)]
+    pub sliding_window: Option<u32>,
+    #[serde(default)]
+    pub sliding_layers: Option<u32>,
+    #[serde(default)]
+    pub tied_embeddings: bool,
+    pub modality: Modality,
+    /// Parameters of the vision/audio encoder, billions, where present.
+    #[serde(default)]
+    pub encoder_params_b: Option<f64>,
+    pub year: u16,
+    pub source: String,
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quant {
+    /// Stable id, e.g. `q4_k_m`, `mlx-4bit-g64`, `fp8-e4m3`.
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `float`, `gguf`, `mlx`, `awq`, `gptq`, `fp8`, `nvfp4`, `mxfp4`, `int8`, ...
+    pub format: String,
+    /// Average stored bits per weight including scales and mixes.
+    pub bits_per_weight: f64,
+    /// Precision the matrix multiplies run in when the device supports it natively.
+    pub compute: Precision,
+    /// Precision used instead on devices without native support (weight-only formats
+    /// dequantize to fp16/bf16).
+    pub fallback_compute: Precision,
+    /// True when only the weights are quantized (activations stay 16-bit).
+    pub weight_only: bool,
+    pub source: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KvType {
+    /// `f16`, `bf16`, `q8_0`, `q4_0`, `fp8`.
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub bits_per_element: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Runtime {
+    /// Stable id, e.g. `llama.cpp-cuda`, `mlx`, `vllm`, `exo`.
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Engine family: `llama.cpp`, `mlx`, `vllm`, `sglang`, `trt-llm`, `ollama`, `exo`.
+    pub family: String,
+    /// GPU backend: `cuda`, `metal`, `vulkan`, `rocm`, `sycl`, `cpu`, `mlx`, `xpu`.
+    pub backend: String,
+    /// Device vendors/kinds it runs on (`nvidia`, `amd`, `intel`, `apple`, `cpu`).
+    pub runs_on: Vec<String>,
+    /// Strategies it implements: `pipeline`, `tensor`, `data`, `expert`, `phase-split`, ...
+    pub strategies: Vec<String>,
+    pub source: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    Pcie,
+    Nvlink,
+    Nvswitch,
+    InfinityFabric,
+    Ultrafusion,
+    Thunderbolt,
+    Usb4,
+    Oculink,
+    Ethernet,
+    Infiniband,
+    /// Host memory or in-package, for completeness.
+    Local,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// Stable id, e.g. `pcie4-x16`, `nvlink4`, `tb5-rdma`, `10gbe`.
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub kind: LinkKind,
+    /// Usable bandwidth per direction, GB/s.
+    pub bw_gbps: f64,
+    /// One-way latency of a small message, microseconds.
+    pub latency_us: f64,
+    pub source: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}

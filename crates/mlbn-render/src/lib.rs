@@ -1,0 +1,5 @@
+//! `mlbn-render` turns analyses into things people read: text and Markdown reports,
+//! diagnostic snippets with carets, and PNG topology pictures and charts.
+//!
+//! It may depend on ide, engine and syntax; it returns strings and bytes and writes no files.
+#![forbid(unsafe_code)]
