@@ -65,7 +65,43 @@ impl Model {
         self.layers - self.linear_attn_layers()
     }
 
-    /// Attention parameters of one softmax-attention layer (GQA/MQA/MHA or MLA).
+    /// Softmax-attention layers split into `(global_layers, sliding_window_layers)`.
+    pub fn softmax_layer_split(&self) -> (u32, u32) {
+        let softmax = self.softmax_attn_layers();
+        let sliding = match self.sliding_window {
+            Some(w) if w > 0 => self.sliding_layers.unwrap_or(self.layers).min(softmax),
+            _ => 0,
+        };
+        (softmax - sliding, sliding)
+    }
+
+    /// `(kv_heads, head_dim)` of the global (full-attention) layers.
+    pub fn global_kv_shape(&self) -> (u32, u32) {
+        (
+            self.global_kv_heads.unwrap_or(self.kv_heads),
+            self.global_head_dim.unwrap_or(self.head_dim),
+        )
+    }
+
+    fn gqa_params(&self, kv_heads: u32, head_dim: u32) -> f64 {
+        let h = f(self.hidden);
+        let heads = f(self.heads);
+        let hd = f(head_dim);
+        let gate = if self.attn_output_gate { 2.0 } else { 1.0 };
+        h * heads * hd * gate + 2.0 * h * f(kv_heads) * hd + heads * hd * h
+    }
+
+    /// Attention parameters of one global softmax-attention layer (GQA/MQA/MHA or MLA).
+    pub fn global_attention_params_per_layer(&self) -> f64 {
+        if self.mla.is_some() {
+            return self.attention_params_per_layer();
+        }
+        let (kv, hd) = self.global_kv_shape();
+        self.gqa_params(kv, hd)
+    }
+
+    /// Attention parameters of one softmax-attention layer with the base shape (GQA/MQA/MHA
+    /// or MLA); sliding-window layers always use it.
     pub fn attention_params_per_layer(&self) -> f64 {
         let h = f(self.hidden);
         let heads = f(self.heads);
@@ -82,9 +118,7 @@ impl Model {
             let o = heads * v * h;
             q + kv + o
         } else {
-            let hd = f(self.head_dim);
-            let gate = if self.attn_output_gate { 2.0 } else { 1.0 };
-            h * heads * hd * gate + 2.0 * h * f(self.kv_heads) * hd + heads * hd * h
+            self.gqa_params(self.kv_heads, self.head_dim)
         }
     }
 
@@ -111,7 +145,9 @@ impl Model {
     /// Per-token split of the weights read (see [`ActiveSplit`]).
     pub fn active_split(&self) -> ActiveSplit {
         let h = f(self.hidden);
-        let attention = f(self.softmax_attn_layers()) * self.attention_params_per_layer()
+        let (global, sliding) = self.softmax_layer_split();
+        let attention = f(global) * self.global_attention_params_per_layer()
+            + f(sliding) * self.attention_params_per_layer()
             + f(self.linear_attn_layers()) * self.linear_attention_params_per_layer();
         let dense_per_layer = 3.0 * h * f(self.ffn);
         let lm_head = f(self.vocab) * h;
@@ -173,8 +209,9 @@ impl Model {
         self.active_split().total() + embed_in
     }
 
-    /// Cache elements one token adds to one softmax-attention layer: K and V for each KV
-    /// head (GQA/MQA/MHA), or the shared latent plus the RoPE key for MLA.
+    /// Cache elements one token adds to one sliding-window (or ordinary) softmax-attention
+    /// layer: K and V for each KV head (GQA/MQA/MHA), or the shared latent plus the RoPE key
+    /// for MLA.
     pub fn kv_elements_per_token_per_layer(&self) -> f64 {
         match &self.mla {
             Some(mla) => f(mla.kv_lora_rank) + f(mla.qk_rope_head_dim),
@@ -182,32 +219,40 @@ impl Model {
         }
     }
 
+    /// Like [`Model::kv_elements_per_token_per_layer`] for a global (full-attention) layer,
+    /// which may have its own KV head count and width (Gemma 4).
+    pub fn global_kv_elements_per_token_per_layer(&self) -> f64 {
+        if self.mla.is_some() {
+            return self.kv_elements_per_token_per_layer();
+        }
+        let (kv, hd) = self.global_kv_shape();
+        2.0 * f(kv) * f(hd)
+    }
+
     /// Softmax-attention layers that keep their own KV cache, split into
     /// `(full_context_layers, sliding_window_layers)`. Linear-attention layers and layers
     /// that reuse another layer's cache keep none.
     pub fn kv_cache_layers(&self) -> (f64, f64) {
-        let own = self
-            .softmax_attn_layers()
-            .saturating_sub(self.kv_shared_layers.unwrap_or(0));
-        let sliding_total = match self.sliding_window {
-            Some(w) if w > 0 => self.sliding_layers.unwrap_or(self.layers).min(self.layers),
-            _ => 0,
-        };
-        // Sliding layers are spread through the stack, so layers that own a cache keep the
-        // same share of them.
-        let sliding = if self.layers == 0 {
-            0.0
-        } else {
-            f(sliding_total) * f(own) / f(self.layers)
-        };
-        (f(own) - sliding, sliding)
+        let (global, sliding) = self.softmax_layer_split();
+        let softmax = global + sliding;
+        if softmax == 0 {
+            return (0.0, 0.0);
+        }
+        let own = softmax.saturating_sub(self.kv_shared_layers.unwrap_or(0));
+        // Sliding layers are spread through the stack, so the layers that own a cache keep
+        // the same share of them.
+        let sliding_own = f(sliding) * f(own) / f(softmax);
+        (f(own) - sliding_own, sliding_own)
     }
 
     /// KV-cache bytes one more token adds while every sliding window is still filling
     /// (context shorter than the window): all cache-owning layers.
     pub fn kv_bytes_per_token(&self, bits_per_element: f64) -> f64 {
         let (full, sliding) = self.kv_cache_layers();
-        (full + sliding) * self.kv_elements_per_token_per_layer() * bits_per_element / 8.0
+        (full * self.global_kv_elements_per_token_per_layer()
+            + sliding * self.kv_elements_per_token_per_layer())
+            * bits_per_element
+            / 8.0
     }
 
     /// KV-cache bytes for one sequence of `ctx_tokens`: full-attention layers grow with the
@@ -217,7 +262,9 @@ impl Model {
         let (full, sliding) = self.kv_cache_layers();
         let ctx = ctx_tokens as f64;
         let window = self.sliding_window.map_or(ctx, |w| ctx.min(f64::from(w)));
-        (full * ctx + sliding * window) * self.kv_elements_per_token_per_layer() * bits_per_element
+        (full * ctx * self.global_kv_elements_per_token_per_layer()
+            + sliding * window * self.kv_elements_per_token_per_layer())
+            * bits_per_element
             / 8.0
     }
 

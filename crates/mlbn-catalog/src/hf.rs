@@ -457,6 +457,13 @@ pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImpo
         Some(n) => (window, Some(n.min(layers))),
     };
 
+    // Gemma 4: global layers may use their own KV head count and a wider head.
+    let global_kv_heads = cfg
+        .uint(&["num_global_key_value_heads"])?
+        .filter(|n| *n > 0 && *n != kv_heads && heads % *n == 0);
+    let global_head_dim = cfg
+        .uint(&["global_head_dim"])?
+        .filter(|d| *d > 0 && *d != head_dim && mla.is_none());
     let kv_shared_layers = cfg
         .uint(&["num_kv_shared_layers"])?
         .filter(|n| *n > 0)
@@ -527,6 +534,8 @@ pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImpo
         notes: Some("imported from a Hugging Face config.json; parameter counts computed from its dimensions".into()),
         linear_attn,
         attn_output_gate,
+        global_kv_heads,
+        global_head_dim,
         kv_shared_layers,
         extra_params_b: None,
     };

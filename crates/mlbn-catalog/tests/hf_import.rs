@@ -140,6 +140,31 @@ const LLAMA4_SCOUT: &str = r#"{
   "vision_config": { "model_type": "llama4_vision_model" }
 }"#;
 
+const GEMMA4_31B: &str = r#"{
+  "architectures": ["Gemma4ForConditionalGeneration"], "model_type": "gemma4",
+  "text_config": {
+    "model_type": "gemma4_text", "attention_k_eq_v": true, "enable_moe_block": false,
+    "global_head_dim": 512, "head_dim": 256, "hidden_size": 5376,
+    "hidden_size_per_layer_input": 0, "intermediate_size": 21504,
+    "layer_types": [
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+      "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention", "full_attention"],
+    "max_position_embeddings": 262144, "num_attention_heads": 32,
+    "num_global_key_value_heads": 4, "num_hidden_layers": 60, "num_key_value_heads": 16,
+    "num_kv_shared_layers": 0, "sliding_window": 1024, "tie_word_embeddings": true,
+    "vocab_size": 262144
+  },
+  "vision_config": { "model_type": "gemma4_vision" }
+}"#;
+
 fn import(json: &str) -> Model {
     model_from_hf_config(json, "test").unwrap_or_else(|e| panic!("import failed: {e}"))
 }
@@ -237,6 +262,9 @@ fn nested_text_config_layouts_reproduce_the_catalog() {
     assert_matches_catalog(GEMMA3_4B, "gemma-3-4b");
     assert_matches_catalog(QWEN36_35B_A3B, "qwen3.6-35b-a3b");
     assert_matches_catalog(LLAMA4_SCOUT, "llama-4-scout");
+    assert_matches_catalog(GEMMA4_31B, "gemma-4-31b");
+    let g = import(GEMMA4_31B);
+    assert_eq!((g.global_kv_heads, g.global_head_dim), (Some(4), Some(512)));
 }
 
 #[test]

@@ -324,7 +324,16 @@ fn kv_cache_sizes_follow_the_architecture() {
     // gpt-oss: half the layers are capped at the 128-token window.
     let o = get("gpt-oss-120b");
     assert!(o.kv_bytes_at_context(100_000, 16.0) < 0.51 * 100_000.0 * o.kv_bytes_per_token(16.0));
-    // Gemma 4 E2B: 20 of 35 layers reuse earlier KV.
+    // Gemma 4 E2B: 20 of 35 layers reuse earlier KV; of the 15 that own one, 12 are sliding
+    // (1 KV head of 256) and 3 global (1 KV head of 512).
     let e = get("gemma-4-e2b");
-    assert_eq!(e.kv_bytes_per_token(16.0), 15.0 * 2.0 * 256.0 * 2.0);
+    assert_eq!(
+        e.kv_bytes_per_token(16.0),
+        (12.0 * 2.0 * 256.0 + 3.0 * 2.0 * 512.0) * 2.0
+    );
+    // Gemma 4 31B at 128k: 10 global layers (4 KV heads of 512) grow, 50 sliding stop at 1024.
+    let g31 = get("gemma-4-31b");
+    let expected =
+        (10.0 * 131_072.0 * 2.0 * 4.0 * 512.0 + 50.0 * 1024.0 * 2.0 * 16.0 * 256.0) * 2.0;
+    assert_eq!(g31.kv_bytes_at_context(131_072, 16.0), expected);
 }
