@@ -57,7 +57,7 @@ const KV_HEADS: &[&str] = &[
     "n_head_kv",
     "multi_query_group_num",
 ];
-const HEAD_DIM: &[&str] = &["head_dim", "kv_channels"];
+const HEAD_DIM: &[&str] = &["head_dim", "attention_head_dim", "kv_channels"];
 const FFN: &[&str] = &[
     "intermediate_size_mlp",
     "intermediate_size",
@@ -84,6 +84,7 @@ const EXPERTS_PER_TOKEN: &[&str] = &[
     "num_experts_per_token",
     "experts_per_token",
     "moe_top_k",
+    "moe_topk",
     "top_k_experts",
 ];
 const EXPERT_FFN: &[&str] = &["moe_intermediate_size", "expert_intermediate_size"];
@@ -160,6 +161,19 @@ fn invalid(field: &str, reason: impl Into<String>) -> HfImportError {
 }
 
 fn as_u32(v: &Value, key: &str) -> Result<u32, HfImportError> {
+    // Some configs (Hunyuan) repeat a per-layer value in a list; a uniform list is that value.
+    if let Some(items) = v.as_array() {
+        let first = items
+            .first()
+            .ok_or_else(|| invalid(key, "expected a number, found an empty array"))?;
+        if first.is_array() || items.iter().any(|x| x != first) {
+            return Err(invalid(
+                key,
+                "per-layer values differ; only uniform lists are supported",
+            ));
+        }
+        return as_u32(first, key);
+    }
     if let Some(u) = v.as_u64() {
         return u32::try_from(u).map_err(|_| invalid(key, format!("{u} is too large")));
     }
@@ -348,6 +362,12 @@ pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImpo
             if per != expert_ffn {
                 shared_expert_ffn = Some(per);
             }
+        }
+        if mt.starts_with("hunyuan") && shared > 0 {
+            // Hunyuan's shared MLP has width intermediate_size x num_shared_expert.
+            shared_expert_ffn = cfg
+                .uint(&["intermediate_size"])?
+                .filter(|w| *w != expert_ffn);
         }
         if mt.starts_with("llama4") {
             shared = shared.max(1);

@@ -165,6 +165,26 @@ const GEMMA4_31B: &str = r#"{
   "vision_config": { "model_type": "gemma4_vision" }
 }"#;
 
+const GLM47_FLASH: &str = r#"{
+  "architectures": ["Glm4MoeLiteForCausalLM"], "model_type": "glm4_moe_lite",
+  "first_k_dense_replace": 1, "hidden_size": 2048, "intermediate_size": 10240,
+  "kv_lora_rank": 512, "max_position_embeddings": 202752, "moe_intermediate_size": 1536,
+  "n_routed_experts": 64, "n_shared_experts": 1, "num_attention_heads": 20,
+  "num_experts_per_tok": 4, "num_hidden_layers": 47, "num_key_value_heads": 20,
+  "num_nextn_predict_layers": 1, "q_lora_rank": 768, "qk_nope_head_dim": 192,
+  "qk_rope_head_dim": 64, "tie_word_embeddings": false, "v_head_dim": 256, "vocab_size": 154880
+}"#;
+
+/// Hunyuan repeats per-layer MoE settings as lists.
+const HUNYUAN_STYLE: &str = r#"{
+  "architectures": ["HunYuanMoEV1ForCausalLM"], "model_type": "hunyuan_v1_moe",
+  "attention_head_dim": 128, "hidden_size": 4096, "intermediate_size": 3072,
+  "max_position_embeddings": 32768, "moe_intermediate_size": [3072, 3072, 3072, 3072],
+  "moe_topk": [8, 8, 8, 8], "num_attention_heads": 32, "num_experts": 64,
+  "num_hidden_layers": 4, "num_key_value_heads": 8, "num_shared_expert": [1, 1, 1, 1],
+  "tie_word_embeddings": true, "use_mixed_mlp_moe": 1, "vocab_size": 128167
+}"#;
+
 fn import(json: &str) -> Model {
     model_from_hf_config(json, "test").unwrap_or_else(|e| panic!("import failed: {e}"))
 }
@@ -255,6 +275,30 @@ fn flat_layouts_reproduce_the_catalog() {
     assert_matches_catalog(DEEPSEEK_V2_LITE, "deepseek-v2-lite");
     assert_matches_catalog(GPT_OSS_20B, "gpt-oss-20b");
     assert_matches_catalog(PHI3_MINI, "phi-3-mini-4k");
+    assert_matches_catalog(GLM47_FLASH, "glm-4.7-flash");
+}
+
+#[test]
+fn uniform_per_layer_lists_are_read_and_mixed_lists_rejected() {
+    let h = import(HUNYUAN_STYLE);
+    let moe = h.moe.as_ref().unwrap();
+    assert_eq!(
+        (
+            moe.experts,
+            moe.experts_per_token,
+            moe.shared_experts,
+            moe.expert_ffn
+        ),
+        (64, 8, 1, 3072)
+    );
+    assert_eq!(h.head_dim, 128);
+    let mixed = HUNYUAN_STYLE.replace("[8, 8, 8, 8]", "[8, 8, 4, 8]");
+    assert!(matches!(
+        model_from_hf_config(&mixed, "x"),
+        Err(HfImportError::Invalid { .. })
+    ));
+    let empty = HUNYUAN_STYLE.replace("[8, 8, 8, 8]", "[]");
+    assert!(model_from_hf_config(&empty, "x").is_err());
 }
 
 #[test]
