@@ -280,4 +280,23 @@ impl Model {
         let conv = conv_channels * f(l.conv_kernel.saturating_sub(1));
         f(self.linear_attn_layers()) * (state + conv) * bits_per_element / 8.0
     }
+
+    /// Bytes of the language model's weights at `bits_per_weight` (a quant's average).
+    pub fn weight_bytes(&self, bits_per_weight: f64) -> f64 {
+        self.params_b * 1e9 * bits_per_weight / 8.0
+    }
+
+    /// Bytes of weights one decoded token reads at `bits_per_weight`: the architecture's
+    /// [`ActiveSplit`] (input embedding table excluded, LM head included), scaled down where
+    /// the stated total is below what the uniform dimensions imply (NAS-pruned models such
+    /// as Nemotron Super).
+    pub fn active_weight_bytes_per_token(&self, bits_per_weight: f64) -> f64 {
+        let computed = self.param_count_from_arch();
+        let scale = if computed > 0.0 {
+            (self.params_b * 1e9 / computed).min(1.0)
+        } else {
+            1.0
+        };
+        self.active_split().total() * scale * bits_per_weight / 8.0
+    }
 }

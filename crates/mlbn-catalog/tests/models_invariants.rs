@@ -281,6 +281,24 @@ fn computed_active_params_are_plausible_for_moe() {
 }
 
 #[test]
+fn weight_bytes_follow_params_and_active_split() {
+    let cat = Catalog::builtin();
+    let l = cat.model_by_id("llama-3-8b").unwrap();
+    assert!((l.weight_bytes(16.0) - 8.03e9 * 2.0).abs() < 1.0);
+    // A dense token reads everything but the input embedding table.
+    let per_token = l.active_weight_bytes_per_token(16.0);
+    let embed = 128_256.0 * 4096.0 * 2.0;
+    assert!((per_token - (l.weight_bytes(16.0) - embed)).abs() / per_token < 0.01);
+    // An MoE token reads a small share of the weights.
+    let q = cat.model_by_id("qwen3-30b-a3b").unwrap();
+    let share = q.active_weight_bytes_per_token(4.5) / q.weight_bytes(4.5);
+    assert!((0.08..0.12).contains(&share), "share {share}");
+    // The NAS-pruned Nemotron is scaled to its stated size.
+    let n = cat.model_by_id("nemotron-super-49b-v1.5").unwrap();
+    assert!(n.active_weight_bytes_per_token(8.0) <= n.weight_bytes(8.0));
+}
+
+#[test]
 fn kv_cache_sizes_follow_the_architecture() {
     let cat = Catalog::builtin();
     let get = |id: &str| cat.model_by_id(id).unwrap();
