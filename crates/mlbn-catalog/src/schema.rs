@@ -189,6 +189,7 @@ pub struct Model {
     /// Browse groups (seed Part 6.1): "Llama", "Qwen", "MoE", "Vision", ...
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Language-model parameters, billions (vision/audio encoders are in `encoder_params_b`).
     pub params_b: f64,
     /// Parameters used per token (equal to `params_b` for dense models).
     pub active_params_b: f64,
