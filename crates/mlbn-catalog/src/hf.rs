@@ -253,6 +253,95 @@ fn slug(s: &str) -> String {
     }
 }
 
+/// A model name from what the user wrote: `./models/Qwen3-8B/config.json` names `Qwen3-8B`.
+fn name_from_hint(hint: &str) -> String {
+    let trimmed = hint.trim().trim_end_matches(['/', '\\']);
+    let parts: Vec<&str> = trimmed
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .collect();
+    match parts.as_slice() {
+        [.., dir, file] if file.ends_with(".json") => (*dir).to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+/// The catalog quant id a `config.json` declares for its stored weights, if it says: a
+/// `quantization_config` (fp8, mxfp4, awq, gptq, auto-round, modelopt, compressed-tensors,
+/// quark), MLX's `quantization` block, or else the checkpoint dtype (bf16/f16/f32).
+pub fn quant_hint_from_hf_config(json: &str) -> Option<&'static str> {
+    let value: Value = serde_json::from_str(json).ok()?;
+    let top = value.as_object()?;
+    if let Some(q) = top.get("quantization").and_then(Value::as_object) {
+        let bits = q.get("bits").and_then(Value::as_u64);
+        let group = q.get("group_size").and_then(Value::as_u64).unwrap_or(64);
+        return match (bits, group) {
+            (Some(3), 32) => Some("mlx-3bit-g32"),
+            (Some(3), _) => Some("mlx-3bit-g64"),
+            (Some(4), 32) => Some("mlx-4bit-g32"),
+            (Some(4), _) => Some("mlx-4bit-g64"),
+            (Some(5), 32) => Some("mlx-5bit-g32"),
+            (Some(5), _) => Some("mlx-5bit-g64"),
+            (Some(6), 32) => Some("mlx-6bit-g32"),
+            (Some(6), _) => Some("mlx-6bit-g64"),
+            (Some(8), 32) => Some("mlx-8bit-g32"),
+            (Some(8), _) => Some("mlx-8bit-g64"),
+            _ => None,
+        };
+    }
+    if let Some(q) = top.get("quantization_config").and_then(Value::as_object) {
+        let method = q
+            .get("quant_method")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let text = Value::Object(q.clone()).to_string().to_ascii_lowercase();
+        let bits = q.get("bits").and_then(Value::as_u64);
+        return match method.as_str() {
+            "fp8" | "fbgemm_fp8" => Some("fp8-e4m3"),
+            "mxfp4" => Some("mxfp4"),
+            "awq" => (bits.unwrap_or(4) == 4).then_some("awq-int4"),
+            "gptq" => (bits.unwrap_or(4) == 4).then_some("gptq-int4"),
+            "auto-round" | "intel/auto-round" | "autoround" => {
+                (bits.unwrap_or(4) == 4).then_some("autoround-int4")
+            }
+            "modelopt" if text.contains("nvfp4") => Some("nvfp4"),
+            "modelopt" if text.contains("fp8") => Some("fp8-e4m3"),
+            "compressed-tensors" | "quark" => {
+                if text.contains("nvfp4") || text.contains("\"fp4\"") {
+                    Some("nvfp4")
+                } else if text.contains("\"num_bits\":8") && text.contains("\"type\":\"float\"") {
+                    Some("fp8-e4m3")
+                } else if text.contains("\"num_bits\":8") || text.contains("int8") {
+                    Some("int8-w8a8")
+                } else if text.contains("\"num_bits\":4") || text.contains("int4") {
+                    Some("gptq-int4")
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+    }
+    let cfg_dtype = |o: &Map<String, Value>| {
+        o.get("torch_dtype")
+            .or_else(|| o.get("dtype"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let dtype = cfg_dtype(top).or_else(|| {
+        top.get("text_config")
+            .and_then(Value::as_object)
+            .and_then(cfg_dtype)
+    })?;
+    match dtype.as_str() {
+        "bfloat16" => Some("bf16"),
+        "float16" => Some("f16"),
+        "float32" => Some("f32"),
+        _ => None,
+    }
+}
+
 /// Build a [`Model`] from the text of a Hugging Face `config.json`. `name_hint` (a path or repo
 /// id the user wrote) names the model when the config carries no `_name_or_path`.
 pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImportError> {
@@ -516,7 +605,7 @@ pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImpo
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
         .map(str::to_string)
-        .unwrap_or_else(|| name_hint.trim().to_string());
+        .unwrap_or_else(|| name_from_hint(name_hint));
     let display = if hf_id.is_empty() {
         "imported model".to_string()
     } else {

@@ -12,7 +12,7 @@ mod resolve;
 mod schema;
 
 pub use arch::ActiveSplit;
-pub use hf::{HfImportError, model_from_hf_config};
+pub use hf::{HfImportError, model_from_hf_config, quant_hint_from_hf_config};
 pub use resolve::{Resolution, normalize};
 pub use schema::*;
 

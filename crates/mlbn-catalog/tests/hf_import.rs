@@ -1,7 +1,10 @@
 //! Hugging Face config.json import: real configs' values (trimmed to the fields that shape the
 //! model) must reproduce the catalog entries, errors must be clear, and no JSON may panic.
 
-use mlbn_catalog::{AttentionKind, Catalog, HfImportError, Modality, Model, model_from_hf_config};
+use mlbn_catalog::{
+    AttentionKind, Catalog, HfImportError, Modality, Model, model_from_hf_config,
+    quant_hint_from_hf_config,
+};
 use proptest::prelude::*;
 
 const LLAMA3_8B: &str = r#"{
@@ -350,6 +353,82 @@ fn derived_fields_and_defaults() {
 }
 
 #[test]
+fn name_hint_paths_name_the_model() {
+    let json = LLAMA2_7B_NO_KV_HEADS;
+    let m = model_from_hf_config(json, "./models/Llama-2-7b-hf/config.json").unwrap();
+    assert_eq!(m.hf_id, "Llama-2-7b-hf");
+    assert_eq!(m.id, "llama-2-7b-hf");
+    let m = model_from_hf_config(json, "org/Some-Model").unwrap();
+    assert_eq!(m.hf_id, "org/Some-Model");
+    let m = model_from_hf_config(json, "").unwrap();
+    assert_eq!(m.id, "imported-model");
+}
+
+#[test]
+fn quant_hints_name_catalog_quants() {
+    let cases = [
+        (
+            r#"{"quantization_config": {"quant_method": "fp8", "fmt": "e4m3"}}"#,
+            Some("fp8-e4m3"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "mxfp4"}}"#,
+            Some("mxfp4"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "awq", "bits": 4, "group_size": 128}}"#,
+            Some("awq-int4"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "gptq", "bits": 4}}"#,
+            Some("gptq-int4"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "gptq", "bits": 8}}"#,
+            None,
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "auto-round", "bits": 4}}"#,
+            Some("autoround-int4"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "modelopt", "quant_algo": "NVFP4"}}"#,
+            Some("nvfp4"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "compressed-tensors", "config_groups": {"g": {"weights": {"num_bits": 8, "type": "int"}, "input_activations": {"num_bits": 8, "type": "int"}}}}}"#,
+            Some("int8-w8a8"),
+        ),
+        (
+            r#"{"quantization_config": {"quant_method": "compressed-tensors", "config_groups": {"g": {"weights": {"num_bits": 8, "type": "float"}}}}}"#,
+            Some("fp8-e4m3"),
+        ),
+        (
+            r#"{"quantization": {"group_size": 64, "bits": 4}}"#,
+            Some("mlx-4bit-g64"),
+        ),
+        (
+            r#"{"quantization": {"group_size": 32, "bits": 8}}"#,
+            Some("mlx-8bit-g32"),
+        ),
+        (r#"{"torch_dtype": "bfloat16"}"#, Some("bf16")),
+        (r#"{"text_config": {"dtype": "float16"}}"#, Some("f16")),
+        (r#"{"torch_dtype": "int7"}"#, None),
+        ("not json", None),
+    ];
+    let cat = Catalog::builtin();
+    for (json, want) in cases {
+        let got = quant_hint_from_hf_config(json);
+        assert_eq!(got, want, "{json}");
+        if let Some(id) = got {
+            assert!(cat.quant_by_id(id).is_some(), "{id} is not a catalog quant");
+        }
+    }
+    assert_eq!(quant_hint_from_hf_config(LLAMA3_8B), Some("bf16"));
+    assert_eq!(quant_hint_from_hf_config(MIXTRAL_8X7B), None);
+}
+
+#[test]
 fn errors_are_specific() {
     assert!(matches!(
         model_from_hf_config("{not json", "x"),
@@ -458,6 +537,7 @@ proptest! {
 
     #[test]
     fn arbitrary_json_never_panics(v in arb_json()) {
+        let _ = quant_hint_from_hf_config(&v.to_string());
         if let Ok(m) = model_from_hf_config(&v.to_string(), "fuzz") {
             check_ok(&m);
         }
@@ -466,6 +546,7 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(s in "\\PC{0,200}") {
         let _ = model_from_hf_config(&s, &s);
+        let _ = quant_hint_from_hf_config(&s);
     }
 
     #[test]
