@@ -618,7 +618,18 @@ impl TokenIndex {
             return None;
         }
 
-        let mems: Vec<f64> = main.mem_gb.iter().chain(&hint.mem_gb).copied().collect();
+        // A bare number in a hint may be a memory size too (`Mac M4 Max (64)`); it only ranks.
+        let hint_numbers = hint_text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| self.style.numbers_matter && all_digits(t) && t.len() <= 4)
+            .filter_map(|t| t.parse::<f64>().ok());
+        let mems: Vec<f64> = main
+            .mem_gb
+            .iter()
+            .chain(&hint.mem_gb)
+            .copied()
+            .chain(hint_numbers)
+            .collect();
         filter_if_any(&mut cands, |i| {
             items[i]
                 .mem_gb()

@@ -61,6 +61,12 @@ fn memory_and_core_numbers_pick_variants() {
     );
     assert_eq!(dev("A100 40GB").as_deref(), Some("a100-sxm4-40gb"));
     assert_eq!(dev("RTX 3080 12GB").as_deref(), Some("rtx-3080-12gb"));
+    // A bare number in a hint is read as memory when a variant has it.
+    assert_eq!(
+        dev("Mac M4 Max (64)").as_deref(),
+        Some("mac-m4-max-64gb-40c")
+    );
+    assert_eq!(dev("M5 16GB").as_deref(), Some("mac-m5-16gb-10c"));
     // Family only: the documented default variant.
     assert_eq!(dev("M3 Ultra").as_deref(), Some("mac-m3-ultra-512gb-80c"));
     assert_eq!(dev("H100").as_deref(), Some("h100-sxm5-80gb"));
