@@ -26,6 +26,9 @@ fn case_spacing_vendor_words_and_memory_do_not_matter() {
         Some("rx-7900-xtx")
     );
     assert_eq!(dev("MI 300X").as_deref(), Some("mi300x"));
+    // A model number ending in x is not a count prefix like `2x`.
+    assert_eq!(dev("7950x").as_deref(), Some("ryzen-9-7950x"));
+    assert_eq!(dev("2x rtx3090").as_deref(), Some("rtx-3090"));
     assert_eq!(
         dev("MacBook Pro M3 Max").as_deref(),
         Some("mac-m3-max-128gb-40c")
