@@ -13,7 +13,7 @@ fn load(c: &mut Criterion) {
 fn lookups(c: &mut Criterion) {
     let cat = Catalog::builtin();
     let mut g = c.benchmark_group("lookup");
-    g.bench_function("device exact alias (rtx4090)", |b| {
+    g.bench_function("device compact name (rtx4090)", |b| {
         b.iter(|| cat.device(black_box("rtx4090")))
     });
     g.bench_function("device tokens (GeForce RTX 4090 24GB)", |b| {
