@@ -135,6 +135,10 @@ pub struct MoeSpec {
     pub dense_layers: u32,
     /// FFN width of one expert.
     pub expert_ffn: u32,
+    /// FFN width of one shared expert when it differs from `expert_ffn` (e.g. Gemma 4's dense
+    /// MLP that runs beside the experts); `None` means the same width.
+    #[serde(default)]
+    pub shared_expert_ffn: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,6 +150,28 @@ pub struct MlaSpec {
     pub qk_rope_head_dim: u32,
     #[serde(default)]
     pub q_lora_rank: Option<u32>,
+    /// Per-head query/key width without RoPE (`qk_nope_head_dim`); `None` = 128.
+    #[serde(default)]
+    pub qk_nope_head_dim: Option<u32>,
+    /// Per-head value width (`v_head_dim`); `None` = 128.
+    #[serde(default)]
+    pub v_head_dim: Option<u32>,
+}
+
+/// Recurrent linear attention (Gated DeltaNet in Qwen3-Next / Qwen3.5): these layers keep a
+/// fixed-size state per sequence instead of a per-token KV cache.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearAttnSpec {
+    /// How many of the model's `layers` use linear attention.
+    pub layers: u32,
+    pub key_heads: u32,
+    pub value_heads: u32,
+    pub key_head_dim: u32,
+    pub value_head_dim: u32,
+    /// Causal convolution width in front of the recurrence.
+    #[serde(default)]
+    pub conv_kernel: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +218,21 @@ pub struct Model {
     /// Parameters of the vision/audio encoder, billions, where present.
     #[serde(default)]
     pub encoder_params_b: Option<f64>,
+    /// Layers (of `layers`) that use recurrent linear attention instead of a KV cache.
+    #[serde(default)]
+    pub linear_attn: Option<LinearAttnSpec>,
+    /// Full-attention layers carry an output gate (`attn_output_gate`), doubling the query
+    /// projection.
+    #[serde(default)]
+    pub attn_output_gate: bool,
+    /// Layers that reuse an earlier layer's KV cache and store none of their own
+    /// (`num_kv_shared_layers`, Gemma 4 E2B/E4B).
+    #[serde(default)]
+    pub kv_shared_layers: Option<u32>,
+    /// Stored parameters, billions, outside the modelled blocks and not read per token
+    /// (Gemma 4 per-layer embedding tables). Included in `params_b`.
+    #[serde(default)]
+    pub extra_params_b: Option<f64>,
     pub year: u16,
     pub source: String,
     #[serde(default)]

@@ -1,0 +1,155 @@
+//! Every `model_hf_id` and `quant` in ../shared/benchmarks/*.csv resolves to a catalog entry,
+//! and where a row states params_b the catalog agrees within 10% (documented exceptions aside).
+
+use mlbn_catalog::{Catalog, Resolution};
+use std::path::PathBuf;
+
+/// Minimal RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside quotes.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+struct Row {
+    file: String,
+    model: String,
+    quant: String,
+    params_b: Option<f64>,
+}
+
+fn benchmark_rows() -> Option<Vec<Row>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/benchmarks");
+    let entries = std::fs::read_dir(&dir).ok()?;
+    let mut out = Vec::new();
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable benchmark csv");
+        let rows = parse_csv(&text);
+        let header = &rows[0];
+        let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let (m, q, p) = (col("model_hf_id"), col("quant"), col("params_b"));
+        for r in &rows[1..] {
+            if r.len() < header.len() {
+                continue;
+            }
+            out.push(Row {
+                file: path.file_name().unwrap().to_string_lossy().into_owned(),
+                model: r[m].clone(),
+                quant: r[q].clone(),
+                params_b: r[p].trim().parse().ok(),
+            });
+        }
+    }
+    Some(out)
+}
+
+fn describe<T>(r: &Resolution<'_, T>) -> String {
+    match r {
+        Resolution::Found(_) => "found".into(),
+        Resolution::Ambiguous(v) => format!("ambiguous between {} entries", v.len()),
+        Resolution::NotFound { suggestions } => format!("not found (did you mean {suggestions:?})"),
+    }
+}
+
+#[test]
+fn every_benchmark_model_and_quant_resolves() {
+    let Some(rows) = benchmark_rows() else {
+        println!("note: ../shared/benchmarks not present; skipping");
+        return;
+    };
+    assert!(!rows.is_empty());
+    let cat = Catalog::builtin();
+    let mut missing = Vec::new();
+    for r in &rows {
+        let m = cat.model(&r.model);
+        if m.found().is_none() {
+            missing.push(format!("{}: model `{}` {}", r.file, r.model, describe(&m)));
+        }
+        let q = cat.quant(&r.quant);
+        if q.found().is_none() {
+            missing.push(format!("{}: quant `{}` {}", r.file, r.quant, describe(&q)));
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "unresolved:\n{}", missing.join("\n"));
+}
+
+/// Rows whose params_b is known not to describe the weights the catalog models.
+const PARAMS_EXCEPTIONS: &[(&str, &str)] = &[
+    // int4 weights packed into int32 tensors: the source counted packed elements.
+    (
+        "Lasimeri/MiniMax-M2.7-int4-AutoRound",
+        "packed int4 counted as int32 elements",
+    ),
+    // Expert-pruned repack; the catalog infers 160 kept experts from the "180B" name.
+    (
+        "0xSero/DeepSeek-V4-Flash-180B",
+        "row lists 158B for a 180B-named pruned repack",
+    ),
+    // The E-series rows count audio/vision encoders and the double-wide MLP the catalog omits.
+    (
+        "google/gemma-4-E2B-it",
+        "row counts encoders and double-wide MLP",
+    ),
+];
+
+#[test]
+fn benchmark_params_agree_with_catalog() {
+    let Some(rows) = benchmark_rows() else {
+        println!("note: ../shared/benchmarks not present; skipping");
+        return;
+    };
+    let cat = Catalog::builtin();
+    let mut off = Vec::new();
+    for r in &rows {
+        let (Some(p), Some(m)) = (r.params_b, cat.model(&r.model).found()) else {
+            continue;
+        };
+        if PARAMS_EXCEPTIONS.iter().any(|(id, _)| *id == r.model) {
+            continue;
+        }
+        // Rows may include the vision encoder; the catalog keeps it separate.
+        let with_encoder = m.params_b + m.encoder_params_b.unwrap_or(0.0);
+        let close = |x: f64| (x - p).abs() / p <= 0.10;
+        if !close(m.params_b) && !close(with_encoder) {
+            off.push(format!(
+                "{} row {p} vs catalog {} ({})",
+                r.model, m.params_b, m.id
+            ));
+        }
+    }
+    off.sort();
+    off.dedup();
+    assert!(off.is_empty(), "params disagree:\n{}", off.join("\n"));
+}
