@@ -1,7 +1,7 @@
 //! A device as the physics sees it under a given runtime and quant: effective bandwidth,
 //! achievable matrix throughput in the precision the kernels really use, usable memory.
 
-use crate::runtime::RuntimeProfile;
+use crate::runtime::{BuildDate, RuntimeProfile};
 use mlbn_catalog::{Device, DeviceKind, Precision, Quant};
 
 const GB: f64 = 1e9;
@@ -31,6 +31,12 @@ pub struct DeviceRates {
     pub matrix_peak: f64,
     /// Achieved prefill (GEMM) rate, FLOP/s.
     pub matrix_eff: f64,
+    /// Peak fp32 (SIMT / vector unit) rate, FLOP/s: dequantization and other non-matrix work.
+    pub vector_peak: f64,
+    /// True when the weights are block-quantized (dequantized on the fly).
+    pub quantized: bool,
+    /// Per-layer decode cost, seconds (the profile's, or an older build's).
+    pub layer_overhead_s: f64,
     /// The precision the GEMMs run in.
     pub precision: Precision,
     /// False when the quant's own compute precision is not native here (fallback used).
@@ -68,6 +74,7 @@ impl DeviceRates {
         profile: &RuntimeProfile,
         gpu_mem_fraction: Option<f64>,
         host_link_gbps: Option<f64>,
+        build: Option<BuildDate>,
     ) -> DeviceRates {
         let unified = matches!(device.kind, DeviceKind::AppleSoc | DeviceKind::Apu);
         let mem_bytes = pos(device.mem_gb) * GB;
@@ -109,18 +116,48 @@ impl DeviceRates {
             }
         }
         let matrix_peak = peak_tflops * TERA;
-        let quant_factor = if quant.bits_per_weight < 15.0 && quant.weight_only {
-            profile.quant_prefill_factor
-        } else {
-            1.0
+        let vector_peak = pos(device.fp32_tflops) * TERA;
+        let quantized = quant.bits_per_weight < 15.0 && quant.weight_only;
+        let legacy = profile
+            .legacy
+            .filter(|l| build.is_some_and(|b| b < l.before));
+        let (quant_factor, vector_ops) = match (quantized, legacy) {
+            (true, Some(l)) if l.quant_uses_float_gemm => (
+                l.quant_dequant_factor,
+                profile.prefill_vector_ops_per_flop_float,
+            ),
+            (true, _) => (
+                profile.quant_prefill_factor,
+                profile.prefill_vector_ops_per_flop,
+            ),
+            (false, _) => (1.0, profile.prefill_vector_ops_per_flop_float),
         };
-        let device_rate = matrix_peak * profile.prefill_compute_eff;
-        let ceiling = profile.prefill_ceiling_tflops * TERA;
-        let matrix_eff = if device_rate > 0.0 {
-            quant_factor / (1.0 / device_rate + 1.0 / ceiling)
+        // Matrix units and the SIMT work around them (dequantization, activation
+        // quantization, norms, softmax) run in series.
+        let matrix_time = if matrix_peak > 0.0 {
+            1.0 / (matrix_peak * profile.prefill_matrix_eff)
+        } else {
+            f64::INFINITY
+        };
+        let vector_time = if vector_ops > 0.0 {
+            if vector_peak > 0.0 {
+                vector_ops / vector_peak
+            } else {
+                f64::INFINITY
+            }
         } else {
             0.0
         };
+        let legacy_factor = legacy.map(|l| l.prefill_factor).unwrap_or(1.0);
+        let matrix_eff = if (matrix_time + vector_time).is_finite() {
+            quant_factor * legacy_factor / (matrix_time + vector_time)
+        } else {
+            0.0
+        };
+        let mut bw_eff = bw_peak * profile.decode_bw_eff;
+        if let Some(l) = legacy {
+            bw_eff = bw_eff.min(l.decode_bw_cap_gbps * GB);
+        }
         let host_link_bw = if unified {
             0.0
         } else {
@@ -131,9 +168,15 @@ impl DeviceRates {
         };
         DeviceRates {
             bw_peak,
-            bw_eff: bw_peak * profile.decode_bw_eff,
+            bw_eff,
             matrix_peak,
             matrix_eff,
+            vector_peak,
+            quantized,
+            layer_overhead_s: legacy
+                .map(|l| l.layer_overhead_us)
+                .unwrap_or(profile.layer_overhead_us)
+                * 1e-6,
             precision,
             native,
             mem_bytes,

@@ -11,7 +11,7 @@
 //! Pure: the caller reads the file and prints the report (`render_text`, `predictions_csv`).
 
 use mlbn_catalog::{Catalog, Device, KvType, Model, Quant, Resolution, Runtime};
-use mlbn_engine::{DeviceGroup, Scenario, StrategyRequest, Workload, estimate};
+use mlbn_engine::{BuildDate, DeviceGroup, Scenario, StrategyRequest, Workload, estimate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -535,6 +535,10 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         .or_else(|| env_str(notes, &["CACHE_TYPE_K"]))
         .and_then(|k| cat.kv_type(&k).found().cloned())
         .or_else(|| kv_from_runtime(runtime_text, cat));
+    let build = build_date(runtime_text);
+    let ubatch = flag_value(notes, &["-ub", "--ubatch-size"])
+        .or_else(|| env_value(notes, &["UBATCH_SIZE"]))
+        .map(|u| u.clamp(1, 1 << 20) as u32);
     // llama-bench measures generation from an empty context (`tg` runs without the prompt).
     let bench_tg = notes.contains("llama-bench") || notes.contains("tg128");
     let decode_prompt = if bench_tg { 0 } else { prompt };
@@ -548,9 +552,11 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         );
         let mut w = Workload::new(p, gen_tokens, batch);
         w.ctx_tokens = ctx.filter(|c| *c >= p.saturating_add(gen_tokens));
+        w.ubatch = ubatch;
         s.workload = w;
         s.kv = kv.clone();
         s.strategy = StrategyRequest::Auto;
+        s.runtime_build = build;
         s
     };
     let pre = estimate(&build(prompt));
@@ -574,6 +580,66 @@ fn kv_from_runtime(runtime_text: &str, cat: &Catalog) -> Option<KvType> {
         .contains("fp8 kv")
         .then(|| cat.kv_type("fp8").found().cloned())
         .flatten()
+}
+
+/// Build date named by the runtime text: `Dec 2023`, `2023`, or a llama.cpp build number
+/// (`b7948`, `build 9333`) mapped through known release dates.
+pub fn build_date(text: &str) -> Option<BuildDate> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if let Ok(y) = w.parse::<u16>()
+            && (2015..=2100).contains(&y)
+        {
+            let month = i
+                .checked_sub(1)
+                .and_then(|j| MONTHS.iter().position(|m| words[j].starts_with(m)))
+                .map(|m| m as u8 + 1)
+                .unwrap_or(6);
+            return Some(BuildDate::new(y, month));
+        }
+    }
+    let number = words.iter().enumerate().find_map(|(i, w)| {
+        let n = w.strip_prefix('b').and_then(|d| d.parse::<u32>().ok());
+        let after_build = (i > 0 && (words[i - 1] == "build" || words[i - 1] == "version"))
+            .then(|| w.parse::<u32>().ok())
+            .flatten();
+        n.or(after_build).filter(|n| (100..100_000).contains(n))
+    })?;
+    // llama.cpp release tags b<N> against their dates (GitHub releases).
+    const ANCHORS: [(u32, u16, u8); 7] = [
+        (1000, 2023, 8),
+        (1600, 2023, 12),
+        (2800, 2024, 5),
+        (3000, 2024, 6),
+        (4000, 2024, 11),
+        (5000, 2025, 4),
+        (7000, 2025, 11),
+    ];
+    let months = |y: u16, m: u8| f64::from(y) * 12.0 + f64::from(m) - 1.0;
+    let pos = ANCHORS.partition_point(|a| a.0 <= number);
+    let t = match pos {
+        0 => months(ANCHORS[0].1, ANCHORS[0].2),
+        p if p >= ANCHORS.len() => {
+            let (n, y, m) = ANCHORS[ANCHORS.len() - 1];
+            // About 500 builds a month lately.
+            months(y, m) + f64::from(number - n) / 500.0
+        }
+        p => {
+            let (n0, y0, m0) = ANCHORS[p - 1];
+            let (n1, y1, m1) = ANCHORS[p];
+            let f = f64::from(number - n0) / f64::from(n1 - n0);
+            months(y0, m0) + f * (months(y1, m1) - months(y0, m0))
+        }
+    };
+    let t = t.round().clamp(0.0, 100.0 * 12.0 * 100.0) as u32;
+    Some(BuildDate::new((t / 12) as u16, (t % 12) as u8 + 1))
 }
 
 /// Value of a command-line flag in the notes (`-c 131072`).
@@ -880,6 +946,26 @@ mod tests {
         assert_eq!(flag_value("a -c 131072 b", &["-c"]), Some(131072));
         assert_eq!(env_value("CTX_SIZE=8192 X=1", &["CTX_SIZE"]), Some(8192));
         assert_eq!(core_count("Mac M1 Max (24-core GPU)"), Some(24));
+    }
+
+    #[test]
+    fn build_dates_from_text_and_build_numbers() {
+        assert_eq!(
+            build_date("llama.cpp (CUDA, Dec 2023)"),
+            Some(BuildDate::new(2023, 12))
+        );
+        assert_eq!(
+            build_date("llama.cpp (Metal, 2023)"),
+            Some(BuildDate::new(2023, 6))
+        );
+        assert_eq!(build_date("llama.cpp (CUDA, scoreboard)"), None);
+        let b = build_date("llama.cpp (Metal, b7948)").unwrap();
+        assert!(b > BuildDate::new(2025, 6), "{b:?}");
+        let b = build_date("llama.cpp build 2900 / x").unwrap();
+        assert!(
+            b >= BuildDate::new(2024, 5) && b <= BuildDate::new(2024, 6),
+            "{b:?}"
+        );
     }
 
     #[test]
