@@ -149,7 +149,7 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
                     o.layers_on_host, o.layers_total, o.host_gb, e.decode_tok_s
                 ),
             ),
-            Some(o) if o.host_overflow => (
+            Some(o) if c.offload_capable && o.host_overflow => (
                 Severity::Error,
                 format!(
                     " and host memory ({:.0} GB) cannot hold the other {:.1} GB either",
@@ -158,7 +158,10 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             ),
             _ => (
                 Severity::Error,
-                format!("; {} cannot offload layers to host memory", s.runtime.name),
+                format!(
+                    "; {} cannot run layers from host memory (speeds below assume it could)",
+                    s.runtime.name
+                ),
             ),
         };
         let mut f = Finding::new(
@@ -172,7 +175,7 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
         );
         f.fixes = fit_fixes(s, c);
         findings.push(f);
-        if let Some(o) = &e.offload {
+        if let Some(o) = e.offload.as_ref().filter(|_| c.offload_capable) {
             let host_bw = s.host.bw_gbps;
             findings.push(Finding::new(
                 if o.host_overflow {
@@ -247,7 +250,8 @@ fn fit_fixes(s: &Scenario, c: &Core) -> Vec<SuggestedFix> {
         .alt_quants
         .iter()
         .filter(|q| {
-            q.bits_per_weight.is_finite()
+            quant_runs_on(&q.format, &s.runtime.family)
+                && q.bits_per_weight.is_finite()
                 && q.bits_per_weight > 0.0
                 && q.bits_per_weight < s.quant.bits_per_weight
         })
@@ -299,4 +303,20 @@ fn fit_fixes(s: &Scenario, c: &Core) -> Vec<SuggestedFix> {
         }
     }
     fixes
+}
+
+/// Whether a runtime family loads weights in this quant format: GGUF for llama.cpp-based
+/// runtimes, MLX formats for MLX/exo, GPTQ/AWQ/FP8/INT8/NVFP4/MXFP4 checkpoints for the
+/// serving engines; plain float everywhere.
+pub(crate) fn quant_runs_on(format: &str, family: &str) -> bool {
+    let f = format.to_ascii_lowercase();
+    let fam = family.to_ascii_lowercase();
+    if f == "float" {
+        return true;
+    }
+    match fam.as_str() {
+        "llama.cpp" | "ollama" => f == "gguf",
+        "mlx" | "exo" => f == "mlx",
+        _ => !matches!(f.as_str(), "gguf" | "mlx"),
+    }
 }
