@@ -7,6 +7,10 @@ use mlbn_catalog::{Device, DeviceKind, Precision, Quant};
 const GB: f64 = 1e9;
 const TERA: f64 = 1e12;
 
+/// Bytes in one "GB" of device or host memory: DRAM is sold in binary units (a "24 GB" card
+/// holds 24 x 2^30 bytes; nvidia-smi shows 24564 MiB). Bandwidths stay decimal (GB/s = 1e9).
+pub const MEM_GB_BYTES: f64 = 1_073_741_824.0;
+
 /// PCIe 4.0 x16 usable bandwidth per direction, GB/s (PCI-SIG PCIe 4.0: 16 GT/s per lane,
 /// 128b/130b), assumed for a discrete device's host link when the scenario names none.
 pub const DEFAULT_HOST_LINK_GBPS: f64 = 31.5;
@@ -77,7 +81,7 @@ impl DeviceRates {
         build: Option<BuildDate>,
     ) -> DeviceRates {
         let unified = matches!(device.kind, DeviceKind::AppleSoc | DeviceKind::Apu);
-        let mem_bytes = pos(device.mem_gb) * GB;
+        let mem_bytes = pos(device.mem_gb) * MEM_GB_BYTES;
         let default_fraction = device.usable_mem_fraction.unwrap_or(1.0);
         let usable_fraction = match gpu_mem_fraction {
             Some(f) if unified && f.is_finite() && f > 0.0 => f.min(1.0),
@@ -148,7 +152,13 @@ impl DeviceRates {
         } else {
             0.0
         };
-        let legacy_factor = legacy.map(|l| l.prefill_factor).unwrap_or(1.0);
+        let legacy_factor = legacy.map(|l| l.prefill_factor).unwrap_or(1.0)
+            * profile
+                .older_prefill
+                .iter()
+                .filter(|(before, _)| build.is_some_and(|b| b < *before))
+                .map(|(_, f)| f)
+                .product::<f64>();
         let matrix_eff = if (matrix_time + vector_time).is_finite() {
             quant_factor * legacy_factor / (matrix_time + vector_time)
         } else {

@@ -6,7 +6,7 @@
 //! different [`Plan`] and/or extra per-step collective costs.
 
 use crate::cost::{self, Part, div};
-use crate::device::{DeviceRates, UNIFIED_CPU_BW_SHARE};
+use crate::device::{DeviceRates, MEM_GB_BYTES, UNIFIED_CPU_BW_SHARE};
 use crate::estimate::*;
 use crate::runtime::{RuntimeProfile, profile_for};
 use crate::scenario::{Scenario, StrategyRequest};
@@ -266,8 +266,8 @@ fn activation_bytes(shape: &ModelShape, ubatch: u64) -> f64 {
 
 /// Per-device memory need of a stage's fixed part (non-layer weights, buffers, runtime).
 fn fixed_bytes(shape: &ModelShape, profile: &RuntimeProfile, st: &StagePlan, ubatch: u64) -> f64 {
-    let mut b = activation_bytes(shape, ubatch) + profile.mem_overhead_gb * GB;
-    if st.first {
+    let mut b = activation_bytes(shape, ubatch) + profile.mem_overhead_gb * MEM_GB_BYTES;
+    if st.first && !profile.embeddings_on_host {
         b += shape.embed_params * shape.bytes_per_weight;
     }
     if st.last && !shape.output_tied {
@@ -497,22 +497,22 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         usable_total += usable;
         let weights = f64::from(on_dev) * shape.layer_bytes() + fixed
             - activation_bytes(&shape, ubatch)
-            - profile.mem_overhead_gb * GB;
+            - profile.mem_overhead_gb * MEM_GB_BYTES;
         let kv = f64::from(on_dev) * kv_layer;
         let total = fixed + f64::from(on_dev) * layer_total;
         memory.push(DeviceMemory {
             device: d.r,
             device_id: d.id.clone(),
-            mem_gb: d.rates.mem_bytes / GB,
-            usable_gb: usable / GB,
+            mem_gb: d.rates.mem_bytes / MEM_GB_BYTES,
+            usable_gb: usable / MEM_GB_BYTES,
             usable_fraction: d.rates.usable_fraction,
-            weights_gb: weights / GB,
-            kv_gb: kv / GB,
-            activations_gb: activation_bytes(&shape, ubatch) / GB,
+            weights_gb: weights / MEM_GB_BYTES,
+            kv_gb: kv / MEM_GB_BYTES,
+            activations_gb: activation_bytes(&shape, ubatch) / MEM_GB_BYTES,
             overhead_gb: profile.mem_overhead_gb,
-            total_gb: total / GB,
-            free_gb: ((usable - total) / GB).max(0.0),
-            overflow_gb: ((want - usable) / GB).max(0.0),
+            total_gb: total / MEM_GB_BYTES,
+            free_gb: ((usable - total) / MEM_GB_BYTES).max(0.0),
+            overflow_gb: ((want - usable) / MEM_GB_BYTES).max(0.0),
             layers: on_dev,
         });
     }
@@ -522,15 +522,15 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
             memory.push(DeviceMemory {
                 device: d.r,
                 device_id: d.id.clone(),
-                mem_gb: d.rates.mem_bytes / GB,
-                usable_gb: d.rates.usable_bytes / GB,
+                mem_gb: d.rates.mem_bytes / MEM_GB_BYTES,
+                usable_gb: d.rates.usable_bytes / MEM_GB_BYTES,
                 usable_fraction: d.rates.usable_fraction,
                 weights_gb: 0.0,
                 kv_gb: 0.0,
                 activations_gb: 0.0,
                 overhead_gb: 0.0,
                 total_gb: 0.0,
-                free_gb: d.rates.usable_bytes / GB,
+                free_gb: d.rates.usable_bytes / MEM_GB_BYTES,
                 overflow_gb: 0.0,
                 layers: 0,
             });
@@ -539,14 +539,14 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
     memory.sort_by_key(|m| (m.device.group, m.device.index));
 
     let layers_on_host: u32 = plan.stages.iter().map(|s| s.on_host).sum();
-    let host_overflow_discrete = host_bytes_discrete > s.host.mem_gb * GB;
+    let host_overflow_discrete = host_bytes_discrete > s.host.mem_gb * MEM_GB_BYTES;
     let fits = layers_on_host == 0 && memory.iter().all(|m| m.overflow_gb <= 0.0);
     let offload = if layers_on_host > 0 {
         Some(Offload {
             layers_total: shape.layers,
             layers_on_devices: shape.layers - layers_on_host,
             layers_on_host,
-            host_gb: f64::from(layers_on_host) * layer_total / GB,
+            host_gb: f64::from(layers_on_host) * layer_total / MEM_GB_BYTES,
             host_mem_gb: s.host.mem_gb,
             host_overflow: host_overflow_discrete || host_unified_over,
         })

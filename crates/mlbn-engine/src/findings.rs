@@ -7,7 +7,7 @@ use crate::estimate::*;
 use crate::scenario::Scenario;
 use mlbn_catalog::DeviceKind;
 
-const GB: f64 = 1e9;
+use crate::device::MEM_GB_BYTES;
 
 /// Largest device count a "add devices" fix proposes.
 const MAX_FIX_DEVICES: u32 = 64;
@@ -132,8 +132,8 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
 
     // Fit and offload.
     if !e.fits {
-        let need = c.need_bytes / GB;
-        let usable = c.usable_bytes / GB;
+        let need = c.need_bytes / MEM_GB_BYTES;
+        let usable = c.usable_bytes / MEM_GB_BYTES;
         let group = e
             .memory
             .iter()
@@ -145,14 +145,14 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             Some(o) if c.offload_capable && !o.host_overflow => (
                 Severity::Warning,
                 format!(
-                    ": {} of {} layers ({:.1} GB) run from host memory; decode {:.1} tok/s",
+                    ": {} of {} layers ({:.1} GiB) run from host memory; decode {:.1} tok/s",
                     o.layers_on_host, o.layers_total, o.host_gb, e.decode_tok_s
                 ),
             ),
             Some(o) if c.offload_capable && o.host_overflow => (
                 Severity::Error,
                 format!(
-                    " and host memory ({:.0} GB) cannot hold the other {:.1} GB either",
+                    " and host memory ({:.0} GiB) cannot hold the other {:.1} GiB either",
                     o.host_mem_gb, o.host_gb
                 ),
             ),
@@ -169,8 +169,13 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             FindingCode::DoesNotFit,
             subject,
             format!(
-                "{} {} needs {:.1} GB (weights {:.1} GB + KV + buffers), {:.1} GB usable{}",
-                s.model.name, s.quant.name, need, e.model.weights_gb, usable, tail
+                "{} {} needs {:.1} GiB (weights {:.1} GiB + KV + buffers), {:.1} GiB usable{}",
+                s.model.name,
+                s.quant.name,
+                need,
+                e.model.weights_gb * 1e9 / MEM_GB_BYTES,
+                usable,
+                tail
             ),
         );
         f.fixes = fit_fixes(s, c);
@@ -190,7 +195,7 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
                 },
                 Subject::HostMemory,
                 format!(
-                    "{} of {} layers ({:.1} GB) sit in host memory ({:.0} GB at {:.0} GB/s): \
+                    "{} of {} layers ({:.1} GiB) sit in host memory ({:.0} GiB at {:.0} GB/s): \
                      they take {:.1} of {:.1} ms per token",
                     o.layers_on_host,
                     o.layers_total,
@@ -269,9 +274,9 @@ fn fit_fixes(s: &Scenario, c: &Core) -> Vec<SuggestedFix> {
                 },
                 title: format!("Use {}", q.name),
                 effect: format!(
-                    "fits ({:.1} of {:.1} GB), decode ~{:.1} tok/s instead of {:.1}",
-                    r.need_bytes / GB,
-                    r.usable_bytes / GB,
+                    "fits ({:.1} of {:.1} GiB), decode ~{:.1} tok/s instead of {:.1}",
+                    r.need_bytes / MEM_GB_BYTES,
+                    r.usable_bytes / MEM_GB_BYTES,
                     r.est.decode_tok_s,
                     c.est.decode_tok_s
                 ),

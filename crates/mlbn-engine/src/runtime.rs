@@ -78,12 +78,18 @@ pub struct RuntimeProfile {
     pub fp16_accumulate: bool,
     /// Memory the runtime itself takes per device (context, allocator, graphs), GB.
     pub mem_overhead_gb: f64,
+    /// The input embedding table stays in host memory (llama.cpp gathers one row per token
+    /// on the CPU), so it does not count against device memory.
+    pub embeddings_on_host: bool,
     /// Cost of handing the activations from one pipeline stage to the next, microseconds
     /// (synchronisation and a device-to-device copy through the driver), on top of the
     /// link's own latency and transfer time.
     pub stage_hop_us: f64,
     /// Older builds that behave differently (see [`LegacyBuild`]).
     pub legacy: Option<LegacyBuild>,
+    /// Further prefill factors for even older builds: `(before, factor)`; every entry whose
+    /// date is after the build multiplies the prefill rate.
+    pub older_prefill: &'static [(BuildDate, f64)],
 }
 
 /// SIMT operations per 16-bit weight in a decode GEMV (convert + multiply-add).
@@ -105,14 +111,17 @@ const GENERIC: RuntimeProfile = RuntimeProfile {
     prefill_chunk_tokens: 512,
     fp16_accumulate: false,
     mem_overhead_gb: 0.5,
+    embeddings_on_host: false,
     stage_hop_us: 300.0,
     legacy: None,
+    older_prefill: &[],
 };
 
 /// The calibrated table. First match of `family/backend`, then `family/*`, then `*/*`.
 pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
     RuntimeProfile {
         key: "llama.cpp/cuda",
+        embeddings_on_host: true,
         decode_bw_eff: 0.9,
         gemv_ops_per_weight: 10.0,
         token_overhead_ms: 0.2,
@@ -136,10 +145,14 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
             quant_dequant_factor: 0.75,
             prefill_factor: 0.8,
         }),
+        // Builds from before 2024 processed prompts at ~0.6-0.7x the May-2024 rate on the same
+        // GPUs (six GPUs, F16 and Q4, measured both ways in the benchmark data).
+        older_prefill: &[(BuildDate::new(2024, 2), 0.7)],
         ..GENERIC
     },
     RuntimeProfile {
         key: "llama.cpp/metal",
+        embeddings_on_host: true,
         decode_bw_eff: 0.85,
         token_overhead_ms: 1.0,
         layer_overhead_us: 90.0,
@@ -152,6 +165,7 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
     },
     RuntimeProfile {
         key: "llama.cpp/rocm",
+        embeddings_on_host: true,
         decode_bw_eff: 0.65,
         token_overhead_ms: 0.5,
         layer_overhead_us: 30.0,
@@ -163,6 +177,7 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
     },
     RuntimeProfile {
         key: "llama.cpp/vulkan",
+        embeddings_on_host: true,
         // NVIDIA's cooperative-matrix-2 path accumulates in fp16 like cuBLAS.
         fp16_accumulate: true,
         decode_bw_eff: 0.88,
@@ -176,6 +191,7 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
     },
     RuntimeProfile {
         key: "llama.cpp/*",
+        embeddings_on_host: true,
         ..GENERIC
     },
     RuntimeProfile {
@@ -244,6 +260,7 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
     },
     RuntimeProfile {
         key: "ollama/*",
+        embeddings_on_host: true,
         decode_bw_eff: 0.8,
         token_overhead_ms: 1.5,
         prefill_matrix_eff: 0.6,
@@ -293,6 +310,7 @@ mod tests {
             assert!(p.gemv_ops_per_weight >= FLOAT_GEMV_OPS_PER_WEIGHT);
             assert!(p.token_overhead_ms >= 0.0 && p.layer_overhead_us >= 0.0);
             assert!(p.moe_layer_overhead_us >= 0.0 && p.stage_hop_us >= 0.0);
+            assert!(p.older_prefill.iter().all(|(_, f)| *f > 0.0 && *f <= 1.0));
             if let Some(l) = p.legacy {
                 assert!(l.decode_bw_cap_gbps > 0.0 && l.prefill_factor > 0.0);
                 assert!(l.layer_overhead_us >= 0.0);
