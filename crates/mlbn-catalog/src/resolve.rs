@@ -241,10 +241,15 @@ impl Index {
         if key.is_empty() {
             return Vec::new();
         }
+        // Keys that contain the query (`7950x` in `ryzen97950x`) rank first, then similarity.
         let mut scored: Vec<(f64, &str)> = self
             .by_key
             .iter()
-            .map(|(k, idx)| (strsim::jaro_winkler(key, k), items[idx[0]].id()))
+            .map(|(k, idx)| {
+                let contains = key.len() >= 3 && k.contains(key);
+                let score = strsim::jaro_winkler(key, k) + if contains { 1.0 } else { 0.0 };
+                (score, items[idx[0]].id())
+            })
             .filter(|(s, _)| *s > 0.75)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -445,8 +450,8 @@ fn read(text: &str, style: &Style) -> Reading {
                 i += 1;
                 continue;
             }
-            // A count prefix such as `2x` in `2x 512GB`.
-            if t.len() > 1 && t.ends_with('x') && all_digits(&t[..t.len() - 1]) {
+            // A count prefix such as `2x` in `2x 512GB` (not a model number like `7950x`).
+            if (2..=4).contains(&t.len()) && t.ends_with('x') && all_digits(&t[..t.len() - 1]) {
                 i += 1;
                 continue;
             }
@@ -618,7 +623,18 @@ impl TokenIndex {
             return None;
         }
 
-        let mems: Vec<f64> = main.mem_gb.iter().chain(&hint.mem_gb).copied().collect();
+        // A bare number in a hint may be a memory size too (`Mac M4 Max (64)`); it only ranks.
+        let hint_numbers = hint_text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| self.style.numbers_matter && all_digits(t) && t.len() <= 4)
+            .filter_map(|t| t.parse::<f64>().ok());
+        let mems: Vec<f64> = main
+            .mem_gb
+            .iter()
+            .chain(&hint.mem_gb)
+            .copied()
+            .chain(hint_numbers)
+            .collect();
         filter_if_any(&mut cands, |i| {
             items[i]
                 .mem_gb()
@@ -765,11 +781,10 @@ impl Resolver {
         // Bound the work on pasted junk; real names are short.
         let name: String = name.chars().take(512).collect();
         let key = normalize_key(&name);
-        if let Some(hit) = self.exact.exact(&key) {
-            return match hit {
-                [one] => Resolution::Found(&items[*one]),
-                many => Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect()),
-            };
+        // A key shared by several entries (an alias on every variant of a family) goes on to
+        // the token ranking, which applies the family default.
+        if let Some([one]) = self.exact.exact(&key) {
+            return Resolution::Found(&items[*one]);
         }
         match self.tokens.rank(&name, items) {
             Some(top) if top.len() == 1 => Resolution::Found(&items[top[0]]),
