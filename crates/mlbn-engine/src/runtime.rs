@@ -16,6 +16,9 @@
 //!   H100 in MMQ prefill while matching it in cuBLAS F16.
 //! - Metal: ~85% of bandwidth and ~75% of the GPU's fp16 rate over 57 M1-M4 rows.
 //! - MoE: per-layer router/dispatch cost (40-80 us) and small expert GEMMs (`cost`).
+//! - llama.cpp ROCm/Vulkan prefill reaches ~30% of the WMMA/coopmat peak over the bulk of the
+//!   AMD rows (Strix Halo, R9700 server runs); RDNA4 llama-bench rows sit higher (~45%) and
+//!   GCN cards without matrix units (MI50/60, packed-fp16 vector math) higher still.
 
 use mlbn_catalog::Runtime;
 use serde::Serialize;
@@ -181,7 +184,7 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
         token_overhead_ms: 0.5,
         layer_overhead_us: 30.0,
         moe_layer_overhead_us: 80.0,
-        prefill_matrix_eff: 0.5,
+        prefill_matrix_eff: 0.3,
         quant_prefill_factor: 0.75,
         prefill_overhead_ms: 5.0,
         ..GENERIC
@@ -195,7 +198,7 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
         token_overhead_ms: 0.5,
         layer_overhead_us: 20.0,
         moe_layer_overhead_us: 80.0,
-        prefill_matrix_eff: 0.5,
+        prefill_matrix_eff: 0.3,
         quant_prefill_factor: 0.75,
         prefill_overhead_ms: 5.0,
         ..GENERIC
