@@ -204,6 +204,17 @@ pub const RUNTIME_PROFILES: &[RuntimeProfile] = &[
         ..GENERIC
     },
     RuntimeProfile {
+        // Intel GPUs through SYCL: the batch-1 kernels reach ~60% of peak bandwidth.
+        key: "llama.cpp/sycl",
+        embeddings_on_host: true,
+        decode_bw_eff: 0.6,
+        token_overhead_ms: 0.5,
+        prefill_matrix_eff: 0.3,
+        quant_prefill_factor: 0.75,
+        prefill_overhead_ms: 5.0,
+        ..GENERIC
+    },
+    RuntimeProfile {
         key: "llama.cpp/*",
         embeddings_on_host: true,
         ..GENERIC
@@ -309,7 +320,8 @@ mod tests {
     #[test]
     fn lookup_falls_back_from_backend_to_family_to_generic() {
         assert_eq!(profile_for_names("llama.cpp", "CUDA").key, "llama.cpp/cuda");
-        assert_eq!(profile_for_names("llama.cpp", "sycl").key, "llama.cpp/*");
+        assert_eq!(profile_for_names("llama.cpp", "sycl").key, "llama.cpp/sycl");
+        assert_eq!(profile_for_names("llama.cpp", "cpu").key, "llama.cpp/*");
         assert_eq!(profile_for_names("unknown", "x").key, "*/*");
     }
 
