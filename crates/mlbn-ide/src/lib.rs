@@ -4,3 +4,6 @@
 //!
 //! It may depend on syntax, catalog and engine; it does no IO, async, clock or printing.
 #![forbid(unsafe_code)]
+
+pub(crate) mod csv;
+pub mod references;

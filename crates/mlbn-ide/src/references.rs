@@ -1,0 +1,607 @@
+//! Measured references (issue 6, seed 6.4): the project's measured benchmark runs, bundled
+//! with their sources, and the search for the run closest to a resolved scenario, shown
+//! beside the estimate as "Reference: Llama 3 8B Q4_K_M on RTX 3070 8GB, llama.cpp CUDA:
+//! 72.8 tok/s (source)".
+//!
+//! A reference is display-only: it takes the estimate by shared reference and never changes
+//! it (the engine does not see these rows at all).
+//!
+//! # Matching
+//! A run is a candidate only when all of these hold:
+//! - **hardware**: the same device (catalog id of the run's hardware string, or, when the
+//!   string does not resolve, the same name once memory sizes, core counts and vendor words are
+//!   dropped) in the same count, every device of the scenario being that device;
+//! - **model**: the same catalog model, or the same family with total (and active) parameters
+//!   within [`PARAMS_TOLERANCE`];
+//! - **quant class**: bits per weight within [`BPW_TOLERANCE`] (the run's stated bits, else its
+//!   catalog quant's);
+//! - **runtime family**: llama.cpp, MLX, vLLM, SGLang, TRT-LLM, Ollama or exo, read from the
+//!   run's runtime string.
+//!
+//! Candidates are ranked by a penalty: an inexact device name, a sibling model, another quant
+//! or format, another backend, distant prompt/generation lengths and a CAUTION note each add
+//! to it; the lowest wins. Every deviation is written into [`Reference::match_notes`].
+
+use crate::csv::Table;
+use mlbn_catalog::{Catalog, Device, Model, Quant, normalize};
+use mlbn_engine::{Estimate, Scenario};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// The bundled measured-run files (copies of `shared/benchmarks/*.csv`; see
+/// `data/measured/README.md`).
+pub const MEASURED_FILES: &[(&str, &str)] = &[
+    (
+        "measurements-dev.csv",
+        include_str!("../data/measured/measurements-dev.csv"),
+    ),
+    (
+        "localmaxxing-dev.csv",
+        include_str!("../data/measured/localmaxxing-dev.csv"),
+    ),
+];
+
+/// Largest relative difference in parameter count for a sibling model to count as the same
+/// size (Llama 3 8B vs Llama 3.1 8B).
+pub const PARAMS_TOLERANCE: f64 = 0.15;
+/// Largest difference in bits per weight for two quants to be in the same class.
+pub const BPW_TOLERANCE: f64 = 1.0;
+
+/// One measured run as bundled. Empty cells are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasuredRun {
+    /// File the row came from.
+    pub file: &'static str,
+    pub id: String,
+    /// Hardware as the source writes it ("RTX 3070 8GB").
+    pub hardware: String,
+    pub device_count: u32,
+    pub interconnect: String,
+    pub model_hf_id: String,
+    pub params_b: Option<f64>,
+    pub active_params_b: Option<f64>,
+    pub quant: String,
+    pub bits_per_weight: Option<f64>,
+    /// Runtime as the source writes it ("llama.cpp (CUDA, May 2024)").
+    pub runtime: String,
+    pub batch: u32,
+    pub prompt_tokens: Option<u64>,
+    pub gen_tokens: Option<u64>,
+    pub decode_tok_s: Option<f64>,
+    pub prefill_tok_s: Option<f64>,
+    pub source_url: String,
+    pub notes: String,
+}
+
+/// How closely a reference matches the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchQuality {
+    /// Same device id, model, quant and runtime family + backend.
+    Exact,
+    /// Within the tolerances, with differences listed in the notes.
+    Close,
+}
+
+/// A measured run shown beside an estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    /// "Llama 3 8B Q4_K_M on RTX 3070 8GB, llama.cpp CUDA".
+    pub label: String,
+    /// Row id in the bundled files.
+    pub run_id: String,
+    pub measured_decode_tok_s: Option<f64>,
+    pub measured_prefill_tok_s: Option<f64>,
+    pub prompt_tokens: Option<u64>,
+    pub gen_tokens: Option<u64>,
+    pub source_url: String,
+    /// measured / estimated single-stream decode.
+    pub decode_ratio_to_estimate: Option<f64>,
+    /// measured / estimated prefill.
+    pub prefill_ratio_to_estimate: Option<f64>,
+    pub quality: MatchQuality,
+    /// Lower is closer; only meaningful for ranking.
+    pub penalty: f64,
+    /// What differs from the scenario, and caveats from the source.
+    pub match_notes: Vec<String>,
+}
+
+fn opt_f64(s: &str) -> Option<f64> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x > 0.0)
+}
+
+fn opt_u64(s: &str) -> Option<u64> {
+    s.trim().parse::<u64>().ok()
+}
+
+fn parse_file(file: &'static str, text: &str) -> Vec<MeasuredRun> {
+    let t = Table::parse(text);
+    let cols: Option<Vec<usize>> = [
+        "id",
+        "hardware",
+        "device_count",
+        "interconnect",
+        "model_hf_id",
+        "params_b",
+        "active_params_b",
+        "quant",
+        "bits_per_weight",
+        "runtime",
+        "batch_size",
+        "prompt_tokens",
+        "gen_tokens",
+        "decode_tok_s",
+        "prefill_tok_s",
+        "source_url",
+        "notes",
+    ]
+    .iter()
+    .map(|c| t.col(c))
+    .collect();
+    let Some(c) = cols else {
+        return Vec::new();
+    };
+    t.rows
+        .iter()
+        .filter(|r| !r[c[0]].trim().is_empty())
+        .map(|r| {
+            let f = |i: usize| r[c[i]].trim().to_string();
+            MeasuredRun {
+                file,
+                id: f(0),
+                hardware: f(1),
+                device_count: r[c[2]].trim().parse().unwrap_or(1),
+                interconnect: f(3),
+                model_hf_id: f(4),
+                params_b: opt_f64(&r[c[5]]),
+                active_params_b: opt_f64(&r[c[6]]),
+                quant: f(7),
+                bits_per_weight: opt_f64(&r[c[8]]),
+                runtime: f(9),
+                batch: r[c[10]].trim().parse().unwrap_or(1),
+                prompt_tokens: opt_u64(&r[c[11]]),
+                gen_tokens: opt_u64(&r[c[12]]),
+                decode_tok_s: opt_f64(&r[c[13]]),
+                prefill_tok_s: opt_f64(&r[c[14]]),
+                source_url: f(15),
+                notes: f(16),
+            }
+        })
+        .collect()
+}
+
+/// Every bundled run, parsed once.
+pub fn measured_runs() -> &'static [MeasuredRun] {
+    static RUNS: OnceLock<Vec<MeasuredRun>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        MEASURED_FILES
+            .iter()
+            .flat_map(|(name, text)| parse_file(name, text))
+            .collect()
+    })
+}
+
+/// Runtime family of a runtime string as benchmark sources write it, in the catalog's terms.
+pub(crate) fn runtime_family(raw: &str) -> Option<&'static str> {
+    let s = raw.to_ascii_lowercase();
+    // Order matters: "exo 1.0 (MLX, ...)" is exo, "Rapid-MLX" runs on MLX.
+    let table: &[(&[&str], &str)] = &[
+        (&["exo"], "exo"),
+        (
+            &["llama.cpp", "llamacpp", "llama-server", "llama-bench"],
+            "llama.cpp",
+        ),
+        (&["ollama"], "ollama"),
+        (&["sglang"], "sglang"),
+        (&["vllm"], "vllm"),
+        (&["trt-llm", "tensorrt", "trtllm"], "trt-llm"),
+        (&["mlx"], "mlx"),
+    ];
+    table
+        .iter()
+        .find(|(keys, _)| keys.iter().any(|k| word_in(&s, k)))
+        .map(|(_, fam)| *fam)
+}
+
+/// `needle` occurs in `hay` not glued to other letters (so "exo" is not found in "flexor").
+fn word_in(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphabetic())
+            && !after.is_some_and(|c| c.is_ascii_alphabetic())
+    })
+}
+
+/// GPU backend named in a runtime string, if any.
+pub(crate) fn runtime_backend(raw: &str) -> Option<&'static str> {
+    let s = raw.to_ascii_lowercase();
+    let table: &[(&[&str], &str)] = &[
+        (&["cuda"], "cuda"),
+        (&["metal"], "metal"),
+        (&["vulkan"], "vulkan"),
+        (&["rocm", "hip"], "rocm"),
+        (&["sycl"], "sycl"),
+        (&["xpu"], "xpu"),
+    ];
+    table
+        .iter()
+        .find(|(keys, _)| keys.iter().any(|k| word_in(&s, k)))
+        .map(|(_, b)| *b)
+}
+
+/// "llama.cpp (CUDA, May 2024)" → "llama.cpp CUDA"; strings without parentheses stay.
+fn runtime_label(raw: &str) -> String {
+    match raw.split_once('(') {
+        Some((name, rest)) => {
+            let first = rest.split([',', ')']).next().unwrap_or("").trim();
+            format!("{} {}", name.trim(), first).trim().to_string()
+        }
+        None => raw.trim().to_string(),
+    }
+}
+
+/// A device name reduced to what identifies the chip: parenthesised remarks, memory sizes
+/// (`24GB`), core counts (`76-core`, `40c`) and vendor/brand words dropped.
+pub(crate) fn hardware_key(name: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0u32;
+    let mut cleaned = String::new();
+    for c in name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => cleaned.push(c),
+            _ => {}
+        }
+    }
+    const DROP: &[&str] = &[
+        "nvidia", "geforce", "amd", "apple", "intel", "studio", "gpu",
+    ];
+    for tok in cleaned
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_ascii_lowercase)
+        .filter(|t| !t.is_empty())
+    {
+        let digits = tok.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &tok[digits.len()..];
+        let is_size = !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && matches!(suffix, "gb" | "g" | "c" | "core" | "tb");
+        if is_size || tok == "core" || DROP.contains(&tok.as_str()) {
+            continue;
+        }
+        out.push_str(&tok);
+    }
+    out
+}
+
+fn device_keys(d: &Device) -> Vec<String> {
+    std::iter::once(d.id.as_str())
+        .chain(std::iter::once(d.name.as_str()))
+        .chain(d.aliases.iter().map(String::as_str))
+        .map(hardware_key)
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// The catalog model of a Hugging Face id: by its `hf_id`, else by name resolution.
+fn model_for<'a>(catalog: &'a Catalog, hf_id: &str) -> Option<&'a Model> {
+    catalog
+        .models
+        .iter()
+        .find(|m| m.hf_id.eq_ignore_ascii_case(hf_id))
+        .or_else(|| catalog.model(hf_id).found())
+}
+
+/// Relative difference `|a − b| / max(a, b)`.
+fn rel_diff(a: f64, b: f64) -> f64 {
+    let m = a.abs().max(b.abs());
+    if m > 0.0 { (a - b).abs() / m } else { 0.0 }
+}
+
+/// |ln(a/b)| for positive counts, 0 when either is unknown.
+fn log_distance(a: Option<u64>, b: u64) -> f64 {
+    match a {
+        Some(a) if a > 0 && b > 0 => (a as f64 / b as f64).ln().abs(),
+        _ => 0.0,
+    }
+}
+
+/// The scenario's single device type and total count, when every group is the same device.
+fn scenario_hardware(s: &Scenario) -> Option<(&Device, u32)> {
+    let first = &s.groups.first()?.device;
+    if s.groups.iter().any(|g| g.device.id != first.id) {
+        return None;
+    }
+    Some((first, s.device_count()))
+}
+
+struct Candidate<'a> {
+    run: &'a MeasuredRun,
+    model: Option<&'a Model>,
+    penalty: f64,
+    exact: bool,
+    notes: Vec<String>,
+}
+
+fn match_run<'a>(
+    catalog: &'a Catalog,
+    s: &Scenario,
+    device: &Device,
+    count: u32,
+    run: &'a MeasuredRun,
+) -> Option<Candidate<'a>> {
+    if run.decode_tok_s.is_none() && run.prefill_tok_s.is_none() {
+        return None;
+    }
+    let mut penalty = 0.0;
+    let mut exact = true;
+    let mut notes = Vec::new();
+
+    // Hardware.
+    if run.device_count != count {
+        return None;
+    }
+    match catalog.device(&run.hardware).found() {
+        Some(d) if d.id == device.id => {}
+        Some(_) => return None,
+        None => {
+            let key = hardware_key(&run.hardware);
+            if key.is_empty() || !device_keys(device).contains(&key) {
+                return None;
+            }
+            penalty += 0.5;
+            exact = false;
+            notes.push(format!(
+                "hardware matched by name (\"{}\"), not by catalog id",
+                run.hardware
+            ));
+        }
+    }
+
+    // Model.
+    let run_model = model_for(catalog, &run.model_hf_id);
+    match run_model {
+        Some(m) if m.id == s.model.id => {}
+        Some(m) => {
+            if normalize(&m.family) != normalize(&s.model.family) {
+                return None;
+            }
+            let params = run.params_b.unwrap_or(m.params_b);
+            let d_total = rel_diff(params, s.model.params_b);
+            let active = run.active_params_b.unwrap_or(m.active_params_b);
+            let d_active = rel_diff(active, s.model.active_params_b);
+            if d_total > PARAMS_TOLERANCE || d_active > PARAMS_TOLERANCE {
+                return None;
+            }
+            penalty += 1.0 + d_total + d_active;
+            exact = false;
+            notes.push(format!(
+                "measured on {} ({:.1}B), a sibling of {} ({:.1}B)",
+                m.name, params, s.model.name, s.model.params_b
+            ));
+        }
+        None => {
+            if normalize(&run.model_hf_id) != normalize(&s.model.hf_id) {
+                return None;
+            }
+        }
+    }
+
+    // Quant class.
+    let run_quant: Option<&Quant> = catalog.quant(&run.quant).found();
+    let bpw = run
+        .bits_per_weight
+        .or_else(|| run_quant.map(|q| q.bits_per_weight))?;
+    let d_bpw = (bpw - s.quant.bits_per_weight).abs();
+    if d_bpw.is_nan() || d_bpw > BPW_TOLERANCE {
+        return None;
+    }
+    match run_quant {
+        Some(q) if q.id == s.quant.id => {}
+        Some(q) if normalize(&q.format) == normalize(&s.quant.format) => {
+            penalty += 0.5 + 0.5 * d_bpw;
+            exact = false;
+            notes.push(format!(
+                "quant {} ({bpw:.2} bpw) instead of {} ({:.2} bpw)",
+                run.quant, s.quant.name, s.quant.bits_per_weight
+            ));
+        }
+        _ => {
+            penalty += 1.0 + 0.5 * d_bpw;
+            exact = false;
+            notes.push(format!(
+                "quant {} ({bpw:.2} bpw), another format than {} ({:.2} bpw)",
+                run.quant, s.quant.name, s.quant.bits_per_weight
+            ));
+        }
+    }
+
+    // Runtime family and backend.
+    let fam = runtime_family(&run.runtime).or_else(|| {
+        catalog
+            .runtime(&run.runtime)
+            .found()
+            .map(|r| r.family.as_str())
+            .and_then(|f| runtime_family(f))
+    })?;
+    if normalize(fam) != normalize(&s.runtime.family) {
+        return None;
+    }
+    match runtime_backend(&run.runtime) {
+        Some(b) if b.eq_ignore_ascii_case(&s.runtime.backend) => {}
+        Some(b) => {
+            penalty += 1.0;
+            exact = false;
+            notes.push(format!("{} backend instead of {}", b, s.runtime.backend));
+        }
+        None => {
+            penalty += 0.3;
+            exact = false;
+            notes.push(format!(
+                "the source does not name the backend (\"{}\")",
+                run.runtime
+            ));
+        }
+    }
+
+    // Workload lengths.
+    let w = s.workload;
+    penalty += 0.2 * log_distance(run.prompt_tokens, w.prompt_tokens)
+        + 0.1 * log_distance(run.gen_tokens, w.gen_tokens);
+    if let Some(p) = run.prompt_tokens
+        && p != w.prompt_tokens
+    {
+        notes.push(format!(
+            "measured with a {p}-token prompt (scenario: {})",
+            w.prompt_tokens
+        ));
+    }
+    if w.batch != run.batch {
+        notes.push(format!(
+            "measured at batch {} (scenario: {}); compared single-stream",
+            run.batch, w.batch
+        ));
+    }
+    if run.notes.contains("CAUTION") {
+        penalty += 1.0;
+        notes.push("the source marks this value CAUTION".to_string());
+    }
+    if run.notes.to_ascii_lowercase().contains("speculative") {
+        notes.push("the source mentions speculative decoding".to_string());
+    }
+    Some(Candidate {
+        run,
+        model: run_model,
+        penalty,
+        exact,
+        notes,
+    })
+}
+
+fn ratio(measured: Option<f64>, estimated: f64) -> Option<f64> {
+    let m = measured?;
+    (estimated.is_finite() && estimated > 0.0).then(|| m / estimated)
+}
+
+fn reference(c: Candidate<'_>, s: &Scenario, e: &Estimate) -> Reference {
+    let run = c.run;
+    let model_name = c.model.map_or(s.model.name.as_str(), |m| m.name.as_str());
+    let hw = if run.device_count > 1 {
+        format!("{}x {}", run.device_count, run.hardware)
+    } else {
+        run.hardware.clone()
+    };
+    Reference {
+        label: format!(
+            "{model_name} {} on {hw}, {}",
+            run.quant,
+            runtime_label(&run.runtime)
+        ),
+        run_id: run.id.clone(),
+        measured_decode_tok_s: run.decode_tok_s,
+        measured_prefill_tok_s: run.prefill_tok_s,
+        prompt_tokens: run.prompt_tokens,
+        gen_tokens: run.gen_tokens,
+        source_url: run.source_url.clone(),
+        decode_ratio_to_estimate: ratio(run.decode_tok_s, e.decode_tok_s),
+        prefill_ratio_to_estimate: ratio(run.prefill_tok_s, e.prefill_tok_s),
+        quality: if c.exact {
+            MatchQuality::Exact
+        } else {
+            MatchQuality::Close
+        },
+        penalty: c.penalty,
+        match_notes: c.notes,
+    }
+}
+
+/// Up to `limit` measured runs that match the scenario, closest first.
+pub fn find_references(s: &Scenario, e: &Estimate, limit: usize) -> Vec<Reference> {
+    let catalog = Catalog::builtin();
+    let Some((device, count)) = scenario_hardware(s) else {
+        return Vec::new();
+    };
+    let mut cands: Vec<Candidate<'_>> = measured_runs()
+        .iter()
+        .filter_map(|run| match_run(catalog, s, device, count, run))
+        .collect();
+    cands.sort_by(|a, b| {
+        a.penalty
+            .total_cmp(&b.penalty)
+            .then_with(|| a.run.id.cmp(&b.run.id))
+    });
+    cands
+        .into_iter()
+        .take(limit)
+        .map(|c| reference(c, s, e))
+        .collect()
+}
+
+/// The closest measured run, if any is close enough to show.
+pub fn find_reference(s: &Scenario, e: &Estimate) -> Option<Reference> {
+    find_references(s, e, 1).into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_strings_resolve_to_families_and_backends() {
+        assert_eq!(
+            runtime_family("llama.cpp (CUDA, May 2024)"),
+            Some("llama.cpp")
+        );
+        assert_eq!(runtime_backend("llama.cpp (CUDA, May 2024)"), Some("cuda"));
+        assert_eq!(
+            runtime_family("exo 1.0 (MLX, tensor parallel)"),
+            Some("exo")
+        );
+        assert_eq!(runtime_family("Rapid-MLX 0.7.26 (mlx 0.31.2)"), Some("mlx"));
+        assert_eq!(runtime_family("TRT-LLM (PyTorch backend)"), Some("trt-llm"));
+        assert_eq!(
+            runtime_backend("llama.cpp (ROCm HIP, hipBLASLt, Aug 2025)"),
+            Some("rocm")
+        );
+        assert_eq!(runtime_backend("llama.cpp b9626-2-g038121ab1"), None);
+        assert_eq!(runtime_family("flexor"), None);
+        assert_eq!(
+            runtime_label("llama.cpp (CUDA, May 2024)"),
+            "llama.cpp CUDA"
+        );
+        assert_eq!(runtime_label("Ollama"), "Ollama");
+    }
+
+    #[test]
+    fn hardware_keys_drop_sizes_cores_and_vendor_words() {
+        assert_eq!(hardware_key("RTX 3070 8GB"), "rtx3070");
+        assert_eq!(hardware_key("NVIDIA GeForce RTX 3070"), "rtx3070");
+        assert_eq!(hardware_key("rtx-3070"), "rtx3070");
+        assert_eq!(
+            hardware_key("Mac M2 Ultra 192GB (76-core GPU)"),
+            "macm2ultra"
+        );
+        assert_eq!(hardware_key("mac-m2-ultra-192gb-76c"), "macm2ultra");
+        assert_ne!(hardware_key("RTX 4090"), hardware_key("RTX 4080"));
+    }
+
+    #[test]
+    fn every_bundled_row_parses_with_a_source() {
+        let runs = measured_runs();
+        assert_eq!(runs.len(), 230 + 63);
+        for r in runs {
+            assert!(r.source_url.starts_with("http"), "{}", r.id);
+            assert!(
+                r.decode_tok_s.is_some() || r.prefill_tok_s.is_some(),
+                "{}",
+                r.id
+            );
+            assert!(r.device_count >= 1);
+        }
+    }
+}
