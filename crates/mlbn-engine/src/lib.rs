@@ -42,7 +42,7 @@ pub fn estimate(scenario: &Scenario) -> Estimate {
     fix_effects::complete(&s, &c.est, &mut findings);
     let mut est = c.est;
     est.power = power::estimate_power(scenario, &s, &est, &mut findings);
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     est.findings = findings;
     make_finite(&mut est);
     est

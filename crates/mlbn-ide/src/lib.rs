@@ -5,5 +5,5 @@
 //! It may depend on syntax, catalog and engine; it does no IO, async, clock or printing.
 #![forbid(unsafe_code)]
 
-pub(crate) mod csv;
+pub mod eval;
 pub mod references;

@@ -18,11 +18,14 @@
 //! - **runtime family**: llama.cpp, MLX, vLLM, SGLang, TRT-LLM, Ollama or exo, read from the
 //!   run's runtime string.
 //!
+//! The rows are parsed and their names resolved with [`crate::eval`]'s CSV reader and
+//! resolvers, so a reference and `mlbn eval` read a run the same way.
+//!
 //! Candidates are ranked by a penalty: an inexact device name, a sibling model, another quant
 //! or format, another backend, distant prompt/generation lengths and a CAUTION note each add
 //! to it; the lowest wins. Every deviation is written into [`Reference::match_notes`].
 
-use crate::csv::Table;
+use crate::eval::{parse_csv, resolve_device, resolve_model, resolve_quant, runtime_names};
 use mlbn_catalog::{Catalog, Device, Model, Quant, normalize};
 use mlbn_engine::{Estimate, Scenario};
 use serde::Serialize;
@@ -118,8 +121,12 @@ fn opt_u64(s: &str) -> Option<u64> {
 }
 
 fn parse_file(file: &'static str, text: &str) -> Vec<MeasuredRun> {
-    let t = Table::parse(text);
-    let cols: Option<Vec<usize>> = [
+    let mut rows = parse_csv(text).into_iter();
+    let Some(header) = rows.next() else {
+        return Vec::new();
+    };
+    let col = |name: &str| header.iter().position(|h| h.trim() == name);
+    let names = [
         "id",
         "hardware",
         "device_count",
@@ -137,40 +144,34 @@ fn parse_file(file: &'static str, text: &str) -> Vec<MeasuredRun> {
         "prefill_tok_s",
         "source_url",
         "notes",
-    ]
-    .iter()
-    .map(|c| t.col(c))
-    .collect();
-    let Some(c) = cols else {
+    ];
+    let Some(c) = names.iter().map(|n| col(n)).collect::<Option<Vec<usize>>>() else {
         return Vec::new();
     };
-    t.rows
-        .iter()
-        .filter(|r| !r[c[0]].trim().is_empty())
-        .map(|r| {
-            let f = |i: usize| r[c[i]].trim().to_string();
-            MeasuredRun {
-                file,
-                id: f(0),
-                hardware: f(1),
-                device_count: r[c[2]].trim().parse().unwrap_or(1),
-                interconnect: f(3),
-                model_hf_id: f(4),
-                params_b: opt_f64(&r[c[5]]),
-                active_params_b: opt_f64(&r[c[6]]),
-                quant: f(7),
-                bits_per_weight: opt_f64(&r[c[8]]),
-                runtime: f(9),
-                batch: r[c[10]].trim().parse().unwrap_or(1),
-                prompt_tokens: opt_u64(&r[c[11]]),
-                gen_tokens: opt_u64(&r[c[12]]),
-                decode_tok_s: opt_f64(&r[c[13]]),
-                prefill_tok_s: opt_f64(&r[c[14]]),
-                source_url: f(15),
-                notes: f(16),
-            }
+    rows.filter_map(|r| {
+        let f = |i: usize| r.get(c[i]).map_or("", |x| x.trim());
+        (!f(0).is_empty()).then(|| MeasuredRun {
+            file,
+            id: f(0).to_string(),
+            hardware: f(1).to_string(),
+            device_count: f(2).parse().unwrap_or(1),
+            interconnect: f(3).to_string(),
+            model_hf_id: f(4).to_string(),
+            params_b: opt_f64(f(5)),
+            active_params_b: opt_f64(f(6)),
+            quant: f(7).to_string(),
+            bits_per_weight: opt_f64(f(8)),
+            runtime: f(9).to_string(),
+            batch: f(10).parse().unwrap_or(1),
+            prompt_tokens: opt_u64(f(11)),
+            gen_tokens: opt_u64(f(12)),
+            decode_tok_s: opt_f64(f(13)),
+            prefill_tok_s: opt_f64(f(14)),
+            source_url: f(15).to_string(),
+            notes: f(16).to_string(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// Every bundled run, parsed once.
@@ -184,53 +185,48 @@ pub fn measured_runs() -> &'static [MeasuredRun] {
     })
 }
 
-/// Runtime family of a runtime string as benchmark sources write it, in the catalog's terms.
-pub(crate) fn runtime_family(raw: &str) -> Option<&'static str> {
-    let s = raw.to_ascii_lowercase();
-    // Order matters: "exo 1.0 (MLX, ...)" is exo, "Rapid-MLX" runs on MLX.
-    let table: &[(&[&str], &str)] = &[
-        (&["exo"], "exo"),
-        (
-            &["llama.cpp", "llamacpp", "llama-server", "llama-bench"],
-            "llama.cpp",
-        ),
-        (&["ollama"], "ollama"),
-        (&["sglang"], "sglang"),
-        (&["vllm"], "vllm"),
-        (&["trt-llm", "tensorrt", "trtllm"], "trt-llm"),
-        (&["mlx"], "mlx"),
-    ];
-    table
-        .iter()
-        .find(|(keys, _)| keys.iter().any(|k| word_in(&s, k)))
-        .map(|(_, fam)| *fam)
+/// A run's names resolved against the catalog with `mlbn eval`'s resolvers (so a reference
+/// and an eval row read the same run the same way).
+#[derive(Debug)]
+struct Resolved {
+    device: Option<Device>,
+    model: Option<Model>,
+    quant: Option<Quant>,
+    /// Runtime family (`llama.cpp`, `mlx`, ..., `unknown`).
+    family: String,
+    backend: String,
+    /// False when the source names no backend and it was inferred from the hardware vendor.
+    backend_stated: bool,
 }
 
-/// `needle` occurs in `hay` not glued to other letters (so "exo" is not found in "flexor").
-fn word_in(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle).any(|(i, _)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + needle.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphabetic())
-            && !after.is_some_and(|c| c.is_ascii_alphabetic())
+fn resolve(run: &MeasuredRun, catalog: &Catalog) -> Resolved {
+    let device = resolve_device(&run.hardware, catalog).ok();
+    let (family, backend) = runtime_names(&run.runtime, &run.notes, device.as_ref());
+    let text = run.runtime.to_ascii_lowercase();
+    let backend_stated = !matches!(family.as_str(), "llama.cpp" | "ollama")
+        || text.contains(backend.as_str())
+        || (backend == "rocm" && text.contains("hip"))
+        || (backend == "vulkan" && (text.contains("radv") || text.contains("amdvlk")));
+    Resolved {
+        model: resolve_model(&run.model_hf_id, catalog).ok(),
+        quant: resolve_quant(&run.quant, catalog).ok(),
+        device,
+        family,
+        backend,
+        backend_stated,
+    }
+}
+
+/// Resolutions of [`measured_runs`], index for index.
+fn resolved_runs() -> &'static [Resolved] {
+    static RESOLVED: OnceLock<Vec<Resolved>> = OnceLock::new();
+    RESOLVED.get_or_init(|| {
+        let catalog = Catalog::builtin();
+        measured_runs()
+            .iter()
+            .map(|r| resolve(r, catalog))
+            .collect()
     })
-}
-
-/// GPU backend named in a runtime string, if any.
-pub(crate) fn runtime_backend(raw: &str) -> Option<&'static str> {
-    let s = raw.to_ascii_lowercase();
-    let table: &[(&[&str], &str)] = &[
-        (&["cuda"], "cuda"),
-        (&["metal"], "metal"),
-        (&["vulkan"], "vulkan"),
-        (&["rocm", "hip"], "rocm"),
-        (&["sycl"], "sycl"),
-        (&["xpu"], "xpu"),
-    ];
-    table
-        .iter()
-        .find(|(keys, _)| keys.iter().any(|k| word_in(&s, k)))
-        .map(|(_, b)| *b)
 }
 
 /// "llama.cpp (CUDA, May 2024)" → "llama.cpp CUDA"; strings without parentheses stay.
@@ -288,15 +284,6 @@ fn device_keys(d: &Device) -> Vec<String> {
         .collect()
 }
 
-/// The catalog model of a Hugging Face id: by its `hf_id`, else by name resolution.
-fn model_for<'a>(catalog: &'a Catalog, hf_id: &str) -> Option<&'a Model> {
-    catalog
-        .models
-        .iter()
-        .find(|m| m.hf_id.eq_ignore_ascii_case(hf_id))
-        .or_else(|| catalog.model(hf_id).found())
-}
-
 /// Relative difference `|a − b| / max(a, b)`.
 fn rel_diff(a: f64, b: f64) -> f64 {
     let m = a.abs().max(b.abs());
@@ -329,11 +316,11 @@ struct Candidate<'a> {
 }
 
 fn match_run<'a>(
-    catalog: &'a Catalog,
     s: &Scenario,
     device: &Device,
     count: u32,
     run: &'a MeasuredRun,
+    res: &'a Resolved,
 ) -> Option<Candidate<'a>> {
     if run.decode_tok_s.is_none() && run.prefill_tok_s.is_none() {
         return None;
@@ -346,7 +333,7 @@ fn match_run<'a>(
     if run.device_count != count {
         return None;
     }
-    match catalog.device(&run.hardware).found() {
+    match &res.device {
         Some(d) if d.id == device.id => {}
         Some(_) => return None,
         None => {
@@ -364,8 +351,7 @@ fn match_run<'a>(
     }
 
     // Model.
-    let run_model = model_for(catalog, &run.model_hf_id);
-    match run_model {
+    match &res.model {
         Some(m) if m.id == s.model.id => {}
         Some(m) => {
             if normalize(&m.family) != normalize(&s.model.family) {
@@ -393,15 +379,14 @@ fn match_run<'a>(
     }
 
     // Quant class.
-    let run_quant: Option<&Quant> = catalog.quant(&run.quant).found();
     let bpw = run
         .bits_per_weight
-        .or_else(|| run_quant.map(|q| q.bits_per_weight))?;
+        .or_else(|| res.quant.as_ref().map(|q| q.bits_per_weight))?;
     let d_bpw = (bpw - s.quant.bits_per_weight).abs();
     if d_bpw.is_nan() || d_bpw > BPW_TOLERANCE {
         return None;
     }
-    match run_quant {
+    match &res.quant {
         Some(q) if q.id == s.quant.id => {}
         Some(q) if normalize(&q.format) == normalize(&s.quant.format) => {
             penalty += 0.5 + 0.5 * d_bpw;
@@ -422,31 +407,23 @@ fn match_run<'a>(
     }
 
     // Runtime family and backend.
-    let fam = runtime_family(&run.runtime).or_else(|| {
-        catalog
-            .runtime(&run.runtime)
-            .found()
-            .map(|r| r.family.as_str())
-            .and_then(|f| runtime_family(f))
-    })?;
-    if normalize(fam) != normalize(&s.runtime.family) {
+    if res.family == "unknown" || normalize(&res.family) != normalize(&s.runtime.family) {
         return None;
     }
-    match runtime_backend(&run.runtime) {
-        Some(b) if b.eq_ignore_ascii_case(&s.runtime.backend) => {}
-        Some(b) => {
-            penalty += 1.0;
-            exact = false;
-            notes.push(format!("{} backend instead of {}", b, s.runtime.backend));
-        }
-        None => {
-            penalty += 0.3;
-            exact = false;
-            notes.push(format!(
-                "the source does not name the backend (\"{}\")",
-                run.runtime
-            ));
-        }
+    if !res.backend.eq_ignore_ascii_case(&s.runtime.backend) {
+        penalty += 1.0;
+        exact = false;
+        notes.push(format!(
+            "{} backend instead of {}",
+            res.backend, s.runtime.backend
+        ));
+    } else if !res.backend_stated {
+        penalty += 0.3;
+        exact = false;
+        notes.push(format!(
+            "the source does not name the backend (\"{}\"); {} assumed from the hardware",
+            run.runtime, res.backend
+        ));
     }
 
     // Workload lengths.
@@ -476,7 +453,7 @@ fn match_run<'a>(
     }
     Some(Candidate {
         run,
-        model: run_model,
+        model: res.model.as_ref(),
         penalty,
         exact,
         notes,
@@ -522,13 +499,13 @@ fn reference(c: Candidate<'_>, s: &Scenario, e: &Estimate) -> Reference {
 
 /// Up to `limit` measured runs that match the scenario, closest first.
 pub fn find_references(s: &Scenario, e: &Estimate, limit: usize) -> Vec<Reference> {
-    let catalog = Catalog::builtin();
     let Some((device, count)) = scenario_hardware(s) else {
         return Vec::new();
     };
     let mut cands: Vec<Candidate<'_>> = measured_runs()
         .iter()
-        .filter_map(|run| match_run(catalog, s, device, count, run))
+        .zip(resolved_runs())
+        .filter_map(|(run, res)| match_run(s, device, count, run, res))
         .collect();
     cands.sort_by(|a, b| {
         a.penalty
@@ -552,29 +529,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runtime_strings_resolve_to_families_and_backends() {
-        assert_eq!(
-            runtime_family("llama.cpp (CUDA, May 2024)"),
-            Some("llama.cpp")
-        );
-        assert_eq!(runtime_backend("llama.cpp (CUDA, May 2024)"), Some("cuda"));
-        assert_eq!(
-            runtime_family("exo 1.0 (MLX, tensor parallel)"),
-            Some("exo")
-        );
-        assert_eq!(runtime_family("Rapid-MLX 0.7.26 (mlx 0.31.2)"), Some("mlx"));
-        assert_eq!(runtime_family("TRT-LLM (PyTorch backend)"), Some("trt-llm"));
-        assert_eq!(
-            runtime_backend("llama.cpp (ROCm HIP, hipBLASLt, Aug 2025)"),
-            Some("rocm")
-        );
-        assert_eq!(runtime_backend("llama.cpp b9626-2-g038121ab1"), None);
-        assert_eq!(runtime_family("flexor"), None);
+    fn runtime_labels_are_short() {
         assert_eq!(
             runtime_label("llama.cpp (CUDA, May 2024)"),
             "llama.cpp CUDA"
         );
+        assert_eq!(
+            runtime_label("MLX (mlx-lm 0.28.2, mlx 0.29.2.dev)"),
+            "MLX mlx-lm 0.28.2"
+        );
         assert_eq!(runtime_label("Ollama"), "Ollama");
+    }
+
+    #[test]
+    fn every_bundled_run_resolves_its_runtime_family() {
+        for (run, res) in measured_runs().iter().zip(resolved_runs()) {
+            assert_ne!(res.family, "unknown", "{}: {}", run.id, run.runtime);
+        }
     }
 
     #[test]
