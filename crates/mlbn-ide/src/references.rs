@@ -410,14 +410,17 @@ fn match_run<'a>(
     if res.family == "unknown" || normalize(&res.family) != normalize(&s.runtime.family) {
         return None;
     }
-    if !res.backend.eq_ignore_ascii_case(&s.runtime.backend) {
+    // MLX and exo imply their backend; a family entry (`auto`) picks one per device.
+    let backend_implied = matches!(res.family.as_str(), "mlx" | "exo")
+        || s.runtime.backend.eq_ignore_ascii_case("auto");
+    if !backend_implied && !res.backend.eq_ignore_ascii_case(&s.runtime.backend) {
         penalty += 1.0;
         exact = false;
         notes.push(format!(
             "{} backend instead of {}",
             res.backend, s.runtime.backend
         ));
-    } else if !res.backend_stated {
+    } else if !backend_implied && !res.backend_stated {
         penalty += 0.3;
         exact = false;
         notes.push(format!(
@@ -559,6 +562,55 @@ mod tests {
         );
         assert_eq!(hardware_key("mac-m2-ultra-192gb-76c"), "macm2ultra");
         assert_ne!(hardware_key("RTX 4090"), hardware_key("RTX 4080"));
+    }
+
+    /// Every fully resolved run, turned into its own scenario, is among that scenario's
+    /// references: matching accepts what it should.
+    #[test]
+    fn every_resolved_run_is_a_reference_for_its_own_scenario() {
+        use mlbn_engine::{DeviceGroup, Workload, estimate};
+        let catalog = Catalog::builtin();
+        let mut checked = 0;
+        for (run, res) in measured_runs().iter().zip(resolved_runs()) {
+            let (Some(d), Some(m), Some(q)) = (&res.device, &res.model, &res.quant) else {
+                continue;
+            };
+            let fam = |r: &&mlbn_catalog::Runtime| r.family == res.family;
+            let Some(rt) = catalog
+                .runtimes
+                .iter()
+                .filter(fam)
+                .find(|r| r.backend == res.backend)
+                .or_else(|| catalog.runtimes.iter().find(fam))
+            else {
+                continue;
+            };
+            let mut s = Scenario::new(
+                vec![DeviceGroup::new(d.clone(), run.device_count)],
+                m.clone(),
+                q.clone(),
+                rt.clone(),
+            );
+            s.workload = Workload::new(
+                run.prompt_tokens.unwrap_or(512),
+                run.gen_tokens.unwrap_or(128),
+                run.batch.max(1),
+            );
+            let e = estimate(&s);
+            let refs = find_references(&s, &e, usize::MAX);
+            assert!(
+                refs.iter().any(|r| r.run_id == run.id),
+                "{} ({} / {} / {} / {}) not matched",
+                run.id,
+                run.hardware,
+                run.model_hf_id,
+                run.quant,
+                run.runtime
+            );
+            checked += 1;
+        }
+        // Nearly every bundled row resolves (the catalog tests hold it to that).
+        assert!(checked > 250, "only {checked} rows checked");
     }
 
     #[test]
