@@ -471,7 +471,11 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     let runtime_text = get("runtime");
     let hardware = get("hardware").to_string();
     let device = resolve_device(&hardware, cat);
-    let (family, backend) = runtime_names(runtime_text, notes, device.as_ref().ok());
+    let (family, backend) = runtime_names(runtime_text, notes);
+    let runtime = device
+        .as_ref()
+        .ok()
+        .map(|d| runtime_record(&family, backend.as_deref(), d, cat));
     let model = resolve_model(get("model_hf_id"), cat);
     let quant = resolve_quant(get("quant"), cat);
     let listed = get("device_count").parse::<u32>().unwrap_or(1).max(1);
@@ -482,7 +486,10 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         device_id: device.as_ref().ok().map(|d| d.id.clone()),
         model_id: model.as_ref().ok().map(|m| m.id.clone()),
         quant_id: quant.as_ref().ok().map(|q| q.id.clone()),
-        runtime: format!("{family}/{backend}"),
+        runtime: runtime
+            .as_ref()
+            .map(|r| format!("{}/{}", r.family, r.backend))
+            .unwrap_or_else(|| format!("{family}/{}", backend.as_deref().unwrap_or("?"))),
         runtime_family: family.clone(),
         device_count: count,
         obs_decode_tok_s: num(get("decode_tok_s")),
@@ -507,7 +514,10 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     {
         quant.bits_per_weight = bpw;
     }
-    let runtime = runtime_record(&family, &backend, cat);
+    let Some(runtime) = runtime else {
+        row.miss = Some("no runtime".into());
+        return row;
+    };
     let prompt_col = num(get("prompt_tokens")).map(|x| x as u64);
     let gen_tokens = num(get("gen_tokens"))
         .map(|x| x as u64)
@@ -615,7 +625,7 @@ fn used_devices(notes: &str) -> Option<u32> {
 
 /// Runtime family and backend from the row's runtime text, its command line, or the
 /// device's vendor.
-pub(crate) fn runtime_names(text: &str, notes: &str, device: Option<&Device>) -> (String, String) {
+pub(crate) fn runtime_names(text: &str, notes: &str) -> (String, Option<String>) {
     let t = text.to_ascii_lowercase();
     let family = if t.contains("exo") {
         "exo"
@@ -650,62 +660,45 @@ pub(crate) fn runtime_names(text: &str, notes: &str, device: Option<&Device>) ->
             None
         }
     };
-    let vendor = device
-        .map(|d| d.vendor.to_ascii_lowercase())
-        .unwrap_or_default();
-    let by_vendor = match vendor.as_str() {
-        "nvidia" => "cuda",
-        "apple" => "metal",
-        "amd" => "rocm",
-        "intel" => "sycl",
-        _ => "cpu",
-    };
     let backend = match family {
-        "mlx" | "exo" => "mlx".to_string(),
-        "llama.cpp" | "ollama" => backend_of(&t)
-            .or_else(|| backend_of(&n))
-            .unwrap_or(by_vendor)
-            .to_string(),
-        _ => {
-            // Serving engines: the accelerator stack.
-            match vendor.as_str() {
-                "nvidia" => "cuda",
-                "amd" => "rocm",
-                "intel" => "xpu",
-                _ => by_vendor,
-            }
-            .to_string()
-        }
+        // MLX is Apple's own array framework on Metal.
+        "mlx" | "exo" => Some("metal"),
+        "llama.cpp" | "ollama" => backend_of(&t).or_else(|| backend_of(&n)),
+        _ => None,
     };
-    (family.to_string(), backend)
+    (family.to_string(), backend.map(str::to_string))
 }
 
-/// The catalog's record for a family/backend, or a minimal record carrying the names (the
-/// engine's efficiency table is keyed by family and backend).
-fn runtime_record(family: &str, backend: &str, cat: &Catalog) -> Runtime {
+/// The catalog's record for a family and backend; without a stated backend, the one the
+/// catalog uses for the device. A backend the catalog lacks keeps the family record with the
+/// backend name replaced (the engine's efficiency table is keyed by family and backend).
+fn runtime_record(family: &str, backend: Option<&str>, device: &Device, cat: &Catalog) -> Runtime {
     let fam = |r: &&Runtime| r.family.eq_ignore_ascii_case(family);
-    if let Some(r) = cat
-        .runtimes
-        .iter()
-        .filter(fam)
-        .find(|r| r.backend.eq_ignore_ascii_case(backend))
-    {
-        return r.clone();
+    match backend {
+        Some(b) => {
+            if let Some(r) = cat
+                .runtimes
+                .iter()
+                .filter(fam)
+                .find(|r| r.backend.eq_ignore_ascii_case(b))
+            {
+                return r.clone();
+            }
+            let mut r = cat
+                .runtimes
+                .iter()
+                .find(fam)
+                .unwrap_or_else(|| cat.default_runtime_for(device))
+                .clone();
+            r.backend = b.to_string();
+            r
+        }
+        None => cat
+            .runtime_backend_for(family, device)
+            .or_else(|| cat.runtimes.iter().find(fam))
+            .unwrap_or_else(|| cat.default_runtime_for(device))
+            .clone(),
     }
-    let mut r = cat.runtimes.iter().find(fam).cloned().unwrap_or(Runtime {
-        id: format!("{family}-{backend}"),
-        name: format!("{family} ({backend})"),
-        aliases: Vec::new(),
-        family: family.to_string(),
-        backend: backend.to_string(),
-        runs_on: Vec::new(),
-        strategies: vec!["pipeline".to_string()],
-        default_backends: Default::default(),
-        source: "mlbn eval: runtime named by a measurement row".to_string(),
-        notes: None,
-    });
-    r.backend = backend.to_string();
-    r
 }
 
 /// Candidate spellings of a name: as written, without parenthesised parts, and each
@@ -890,19 +883,16 @@ mod tests {
     }
 
     #[test]
-    fn runtime_names_fall_back_to_command_line_then_vendor() {
+    fn runtime_names_read_text_then_command_line() {
         assert_eq!(
-            runtime_names("llama.cpp (Metal, Nov 2023+)", "", None),
-            ("llama.cpp".into(), "metal".into())
+            runtime_names("llama.cpp (Metal, Nov 2023+)", ""),
+            ("llama.cpp".into(), Some("metal".into()))
         );
         assert_eq!(
-            runtime_names("llama.cpp b9333", "llama-bench -dev Vulkan0", None).1,
-            "vulkan"
+            runtime_names("llama.cpp b9333", "llama-bench -dev Vulkan0").1,
+            Some("vulkan".to_string())
         );
-        assert_eq!(
-            runtime_names("exo 1.0 (MLX, tensor parallel)", "", None).0,
-            "exo"
-        );
-        assert_eq!(runtime_names("vLLM 0.16.0", "", None).0, "vllm");
+        assert_eq!(runtime_names("exo 1.0 (MLX, tensor parallel)", "").0, "exo");
+        assert_eq!(runtime_names("vLLM 0.16.0", "").0, "vllm");
     }
 }

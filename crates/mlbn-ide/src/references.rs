@@ -201,12 +201,18 @@ struct Resolved {
 
 fn resolve(run: &MeasuredRun, catalog: &Catalog) -> Resolved {
     let device = resolve_device(&run.hardware, catalog).ok();
-    let (family, backend) = runtime_names(&run.runtime, &run.notes, device.as_ref());
-    let text = run.runtime.to_ascii_lowercase();
-    let backend_stated = !matches!(family.as_str(), "llama.cpp" | "ollama")
-        || text.contains(backend.as_str())
-        || (backend == "rocm" && text.contains("hip"))
-        || (backend == "vulkan" && (text.contains("radv") || text.contains("amdvlk")));
+    let (family, stated) = runtime_names(&run.runtime, &run.notes);
+    // Without a stated backend, the one the catalog runs this family with on the device.
+    let inferred = || {
+        let d = device.as_ref()?;
+        catalog
+            .runtime_backend_for(&family, d)
+            .map(|r| r.backend.to_ascii_lowercase())
+    };
+    let backend_stated = stated.is_some() || !matches!(family.as_str(), "llama.cpp" | "ollama");
+    let backend = stated
+        .or_else(inferred)
+        .unwrap_or_else(|| "unknown".to_string());
     Resolved {
         model: resolve_model(&run.model_hf_id, catalog).ok(),
         quant: resolve_quant(&run.quant, catalog).ok(),
