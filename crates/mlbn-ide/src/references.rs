@@ -109,6 +109,46 @@ pub struct Reference {
     pub match_notes: Vec<String>,
 }
 
+impl Reference {
+    /// One line for reports: "Reference: Llama 3 8B Q4_K_M on RTX 3070 8GB, llama.cpp CUDA:
+    /// 72.8 tok/s decode (1.00x the estimate), 2403 tok/s prefill (0.91x) — <source>".
+    pub fn summary(&self) -> String {
+        let part = |v: Option<f64>, r: Option<f64>, what: &str, prec: usize, first: bool| {
+            v.map(|v| {
+                let ratio = r.map_or(String::new(), |r| {
+                    if first {
+                        format!(" ({r:.2}x the estimate)")
+                    } else {
+                        format!(" ({r:.2}x)")
+                    }
+                });
+                format!("{v:.prec$} tok/s {what}{ratio}")
+            })
+        };
+        let dec = part(
+            self.measured_decode_tok_s,
+            self.decode_ratio_to_estimate,
+            "decode",
+            1,
+            true,
+        );
+        let pre = part(
+            self.measured_prefill_tok_s,
+            self.prefill_ratio_to_estimate,
+            "prefill",
+            0,
+            dec.is_none(),
+        );
+        let figures: Vec<String> = [dec, pre].into_iter().flatten().collect();
+        format!(
+            "Reference: {}: {} \u{2014} {}",
+            self.label,
+            figures.join(", "),
+            self.source_url
+        )
+    }
+}
+
 fn opt_f64(s: &str) -> Option<f64> {
     s.trim()
         .parse::<f64>()

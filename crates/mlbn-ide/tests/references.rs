@@ -47,6 +47,17 @@ fn rtx3070_llama3_8b_q4_k_m_finds_its_measured_run_with_source() {
     assert!((ratio * e.decode_tok_s - 72.79).abs() < 1e-9);
     let pratio = r.prefill_ratio_to_estimate.expect("prefill ratio");
     assert!((pratio * e.prefill_tok_s - 2402.51).abs() < 1e-6);
+    let line = r.summary();
+    assert!(
+        line.starts_with(
+            "Reference: Llama 3 8B Q4_K_M on RTX 3070 8GB, llama.cpp CUDA: 72.8 tok/s decode ("
+        ),
+        "{line}"
+    );
+    assert!(
+        line.contains("2403 tok/s prefill (") && line.ends_with(&r.source_url),
+        "{line}"
+    );
     // Same device, model, quant, runtime and backend; only the prompt length may differ.
     assert_eq!(r.quality, MatchQuality::Exact, "{:?}", r.match_notes);
     assert!(r.match_notes.is_empty(), "{:?}", r.match_notes);
