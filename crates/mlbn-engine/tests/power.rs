@@ -274,3 +274,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any catalog device, model, quant and runtime: every device draws between its idle and
+    /// board power in each phase, the system is the sum of its devices, and every figure is
+    /// finite and non-negative.
+    #[test]
+    fn power_stays_between_idle_and_board_power(
+        dev in 0usize..10_000,
+        model in 0usize..10_000,
+        quant in 0usize..10_000,
+        runtime in 0usize..10_000,
+        count in 1u32..5,
+        prompt in 0u64..200_000,
+        gen_tokens in 0u64..5_000,
+        batch in 1u32..64,
+    ) {
+        let c = Catalog::builtin();
+        let d = c.devices[dev % c.devices.len()].clone();
+        let m = c.models[model % c.models.len()].clone();
+        let q = c.quants[quant % c.quants.len()].clone();
+        let r = c.runtimes[runtime % c.runtimes.len()].clone();
+        let mut s = Scenario::new(vec![DeviceGroup::new(d, count)], m, q, r);
+        s.workload = Workload::new(prompt, gen_tokens, batch);
+        let e = estimate(&s);
+        let p = &e.power;
+        prop_assert_eq!(p.devices.len(), count as usize);
+        for d in &p.devices {
+            for w in [d.prefill_w, d.decode_w, d.avg_w] {
+                prop_assert!(w >= d.idle_w - 1e-9 && w <= d.tdp_w + 1e-9, "{} W outside {}..{}", w, d.idle_w, d.tdp_w);
+            }
+        }
+        let sum: f64 = p.devices.iter().map(|d| d.decode_w).sum();
+        prop_assert!((sum - p.decode_w).abs() < 1e-6);
+        assert_all_finite(&e);
+        for x in [p.usd_per_day, p.decode.j_per_token, p.workload.j_per_token, p.decode.usd_per_mtok] {
+            prop_assert!(x >= 0.0);
+        }
+    }
+}
