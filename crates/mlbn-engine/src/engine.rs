@@ -698,6 +698,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
             compute_bound_from_batch: compute_from,
         },
         utilisation: util,
+        power: Default::default(),
         findings: Vec::new(),
     };
     Core {
@@ -751,6 +752,7 @@ fn empty_estimate(shape: &ModelShape, prompt: u64, batch: u32) -> Estimate {
             compute_bound_from_batch: None,
         },
         utilisation: Vec::new(),
+        power: Default::default(),
         findings: Vec::new(),
     }
 }

@@ -33,6 +33,8 @@ pub mod device;
 mod engine;
 pub mod estimate;
 mod findings;
+mod fix_effects;
+pub mod power;
 pub mod runtime;
 pub mod scenario;
 pub mod shape;
@@ -48,7 +50,9 @@ pub fn estimate(scenario: &Scenario) -> Estimate {
     let s = validate::sanitize(scenario, &mut findings);
     let c = engine::core(&s, &mut findings);
     findings::add_findings(&s, &c, &mut findings);
+    fix_effects::complete(&s, &c.est, &mut findings);
     let mut est = c.est;
+    est.power = power::estimate_power(scenario, &s, &est, &mut findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     est.findings = findings;
     make_finite(&mut est);
