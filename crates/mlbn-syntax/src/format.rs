@@ -107,7 +107,7 @@ impl Printer<'_> {
             let gap = last.map(|(end, _)| &self.text[end..e.span.start]);
             let same_line = gap.is_some_and(|g| !has_newline(g));
             let blank_before = gap.is_some_and(|g| line_breaks(g) >= 2)
-                && !lines.is_empty()
+                && !(lines.is_empty() && buf.is_empty())
                 && last.is_some_and(|(_, k)| k != Kind::Sep);
             match e.kind {
                 Kind::Stmt if same_line && !buf.is_empty() => {

@@ -56,15 +56,18 @@ fn is_delimiter(c: char) -> bool {
 pub(crate) fn is_bad_char(c: char) -> bool {
     matches!(c, ',' | '`')
         || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}')
 }
 
+/// Whitespace within a line. U+FEFF (byte-order mark, "zero width no-break space") counts as
+/// whitespace wherever it is: treating it specially only at the start of the file would make
+/// lexing depend on position, and the formatter relies on lexing being context-free.
 fn is_space(c: char) -> bool {
-    c != '\n' && c != '\r' && c.is_whitespace()
+    c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{FEFF}')
 }
 
 pub(crate) fn is_word_char(c: char) -> bool {
-    !c.is_whitespace() && !is_delimiter(c) && !is_bad_char(c)
+    !c.is_whitespace() && c != '\u{FEFF}' && !is_delimiter(c) && !is_bad_char(c)
 }
 
 fn spaces(i: &str) -> IResult<&str, &str> {
@@ -161,10 +164,6 @@ pub(crate) fn quote(text: &str) -> String {
 pub(crate) fn lex(text: &str) -> Vec<RawToken> {
     let mut out = Vec::with_capacity(text.len() / 4 + 4);
     let mut rest = text;
-    // A byte-order mark at the very start is an encoding artefact, not content.
-    if let Some(r) = rest.strip_prefix('\u{FEFF}') {
-        rest = r;
-    }
     loop {
         if let Ok((r, _)) = spaces(rest) {
             rest = r;
