@@ -170,36 +170,37 @@ pub(crate) fn lex(text: &str) -> Vec<RawToken> {
         }
         let Some(c) = rest.chars().next() else { break };
         let start = text.len() - rest.len();
-        let (len, kind) = if let Ok((r, _)) = newline(rest) {
-            (rest.len() - r.len(), RawKind::Newline)
-        } else if let Ok((r, _)) = comment(rest) {
-            (rest.len() - r.len(), RawKind::Comment)
-        } else if c == '"' {
-            let (n, closed) = quoted(rest);
-            (n, RawKind::Quoted { closed })
-        } else if let Ok((r, o)) = op(rest) {
-            (rest.len() - r.len(), RawKind::Op(o))
-        } else if c == ';' {
-            (1, RawKind::Semi)
-        } else if c == '{' {
-            (1, RawKind::LBrace)
-        } else if c == '}' {
-            (1, RawKind::RBrace)
-        } else if c == '+' {
-            (1, RawKind::Plus)
-        } else if let Ok((r, w)) = word(rest) {
-            let kind = if w.len() >= 3 && w.bytes().all(|b| b == b'-') {
-                RawKind::ScenarioSep
-            } else {
-                RawKind::Word
-            };
-            (rest.len() - r.len(), kind)
-        } else if let Ok((r, _)) = bad_chars(rest) {
-            (rest.len() - r.len(), RawKind::BadChar)
-        } else {
-            // Unreachable by construction (every char is space, newline, delimiter, word or
-            // bad); consume one char anyway so the loop always advances.
-            (c.len_utf8(), RawKind::BadChar)
+        // Dispatch on the first character so each token tries one sub-parser.
+        let parsed = match c {
+            '\n' | '\r' => newline(rest).map(|(r, _)| (r, RawKind::Newline)),
+            '#' => comment(rest).map(|(r, _)| (r, RawKind::Comment)),
+            '"' => {
+                let (n, closed) = quoted(rest);
+                Ok((&rest[n..], RawKind::Quoted { closed }))
+            }
+            '<' | '>' | '=' => op(rest).map(|(r, o)| (r, RawKind::Op(o))),
+            ';' => Ok((&rest[1..], RawKind::Semi)),
+            '{' => Ok((&rest[1..], RawKind::LBrace)),
+            '}' => Ok((&rest[1..], RawKind::RBrace)),
+            '+' => Ok((&rest[1..], RawKind::Plus)),
+            _ if is_bad_char(c) => bad_chars(rest).map(|(r, _)| (r, RawKind::BadChar)),
+            _ => word(rest).map(|(r, w)| {
+                let sep = w.len() >= 3 && w.bytes().all(|b| b == b'-');
+                (
+                    r,
+                    if sep {
+                        RawKind::ScenarioSep
+                    } else {
+                        RawKind::Word
+                    },
+                )
+            }),
+        };
+        // Every char is space, line break, delimiter, bad or a word start, so a sub-parser
+        // always matches; the fallback only guarantees progress.
+        let (len, kind) = match parsed {
+            Ok((r, kind)) => (rest.len() - r.len(), kind),
+            Err(_) => (c.len_utf8(), RawKind::BadChar),
         };
         out.push(RawToken {
             kind,

@@ -240,9 +240,9 @@ impl<'a> Parser<'a> {
         if cur.is_empty() {
             return;
         }
-        let toks = std::mem::take(cur);
+        let toks = &cur[..];
         let span = toks[0].span.cover(toks[toks.len() - 1].span);
-        let kind = match self.statement(&toks) {
+        let kind = match self.statement(toks) {
             Ok(kind) => kind,
             Err(d) => {
                 self.report(d);
@@ -250,6 +250,7 @@ impl<'a> Parser<'a> {
             }
         };
         out.push(Statement { span, kind });
+        cur.clear();
     }
 
     /// Problems that make any statement unparseable, checked in text order.
