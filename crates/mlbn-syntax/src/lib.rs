@@ -63,7 +63,7 @@
 //! - Line structure is kept: statements that shared a line stay on one line joined by `; `
 //!   (so a one-line scenario stays one line), statements on separate lines stay separate.
 //! - Runs of blank lines become one blank line; blank lines at the start and end of the file and
-//!   around `---` are removed; `---` stands alone on its line.
+//!   around `---` are removed; `---` stands alone on its line (a trailing comment may follow).
 //! - Comments are kept: an own-line comment stays on its own line, a trailing comment follows
 //!   its line after two spaces (`stmt  # note`). Comment text is kept, trailing spaces trimmed.
 //! - A device block written on one line stays `device NAME { mem 48GB; bw 960GB/s }`; one that

@@ -276,6 +276,8 @@ fn formatter_canonical_style() {
             "device x {\n    mem 1GB  # m\n\n    bw 2GB/s\n}\n",
         ),
         ("model \"a\\\"b\"", "model \"a\\\"b\"\n"),
+        ("a\n--- # next\nb", "a\n---  # next\nb\n"),
+        ("a\n---\n---\nb", "a\n---\n---\nb\n"),
         ("", ""),
         ("  \n\n ", ""),
         ("x, y ;   z", "x, y; z\n"),
