@@ -354,3 +354,33 @@ fn pathological_inputs_are_handled() {
         assert_eq!(format(&f), f);
     }
 }
+
+#[test]
+fn tokens_in_broken_statements_are_classified_by_text() {
+    let text = "runtime exo, 2x 48GB auto";
+    let got: Vec<(&str, TokenKind)> = tokens(text)
+        .iter()
+        .map(|t| (&text[t.span.start..t.span.end], t.kind))
+        .collect();
+    use TokenKind::*;
+    assert_eq!(
+        got,
+        [
+            ("runtime", Keyword),
+            ("exo", Word),
+            (",", Error),
+            ("2x", Count),
+            ("48GB", Quantity),
+            ("auto", StrategyWord),
+        ]
+    );
+    // In a phrase, the same words are just words.
+    let text = "rtx4090 data 48GB";
+    assert!(tokens(text).iter().all(|t| t.kind == Word));
+}
+
+#[test]
+fn parse_bytes_matches_parse_on_utf8() {
+    let text = "device \"Lab é\" { mem 48GB }\n2x \"Lab é\" # ü\n";
+    assert_eq!(parse_bytes(text.as_bytes()), parse(text));
+}
