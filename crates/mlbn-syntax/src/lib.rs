@@ -38,8 +38,8 @@
 //!    `model` → model, `have` → owned hardware, `over` → hardware, others → directive;
 //! 2. starts with a count (`2x`, `2 x`, `2×`), or holds a `+` separator or the word `over` →
 //!    hardware;
-//! 3. first word contains `/` (a Hugging Face id or a path), or is a quoted name ending in
-//!    `.json` → model;
+//! 3. first word is a bare word containing `/` that is not a quantity (a Hugging Face id or a
+//!    path), or a name ending in `.json` (quoted or not) → model;
 //! 4. first word is a strategy word ([`STRATEGY_WORDS`]) or, with no words at all, a
 //!    degree option (`tp=`, `pp=`, `dp=`, `ep=`, `microbatch=`) is present → strategy;
 //! 5. only `key=value` items → options;

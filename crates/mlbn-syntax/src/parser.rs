@@ -504,9 +504,12 @@ impl<'a> Parser<'a> {
         });
         let (words, options) = self.words_and_options(&items, "")?;
         match first_word {
+            // An `org/name` id or a config path; `100GB/s` is a quantity, not a path.
             Some(w)
-                if (!w.quoted && w.text.contains('/'))
-                    || (w.quoted && w.text.to_ascii_lowercase().ends_with(".json")) =>
+                if (!w.quoted
+                    && w.text.contains('/')
+                    && lexer::parse_quantity(&w.text).is_none())
+                    || w.text.to_ascii_lowercase().ends_with(".json") =>
             {
                 Ok(StatementKind::Model(ModelStmt {
                     keyword: None,

@@ -207,6 +207,9 @@ fn classification_rules() {
         StatementKind::Model(_)
     ));
     assert!(matches!(kind("\"RTX 4090\""), StatementKind::Phrase(_)));
+    assert!(matches!(kind("config.json q4"), StatementKind::Model(_)));
+    assert!(matches!(kind("01-ai/Yi-34B"), StatementKind::Model(_)));
+    assert!(matches!(kind("100GB/s link"), StatementKind::Phrase(_)));
     assert!(
         matches!(kind("model x q4 gen=2"), StatementKind::Model(m) if m.keyword.is_some() && m.options.len() == 1)
     );
