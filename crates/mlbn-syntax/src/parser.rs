@@ -568,7 +568,8 @@ impl<'a> Parser<'a> {
         let (value, unit) = lexer::parse_quantity(&w.text)?;
         if unit == Unit::None && w.text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             if let Some(Item::Word(u)) = items.get(i + 1) {
-                if !u.quoted && !u.text.starts_with(|c: char| c.is_ascii_digit()) {
+                // Only a unit word joins (`48 GB`, `8 h/day`), never `1 .5GB`.
+                if !u.quoted && u.text.starts_with(|c: char| c.is_alphabetic() || c == '%') {
                     let joined = format!("{}{}", w.text, u.text);
                     if let Some((v2, unit2)) = lexer::parse_quantity(&joined) {
                         if unit2 != Unit::None {

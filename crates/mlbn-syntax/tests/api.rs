@@ -387,3 +387,19 @@ fn parse_bytes_matches_parse_on_utf8() {
     let text = "device \"Lab é\" { mem 48GB }\n2x \"Lab é\" # ü\n";
     assert_eq!(parse_bytes(text.as_bytes()), parse(text));
 }
+
+#[test]
+fn a_number_and_a_unit_word_join_only_in_quantity_positions() {
+    let args = |t: &str| match &parse(t).file.scenarios[0].statements[0].kind {
+        StatementKind::Directive(d) => d.args.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        matches!(&args("host 96 GB")[..], [Arg::Quantity(q)] if q.value == 96.0 && q.unit == Unit::Gb)
+    );
+    assert!(
+        matches!(&args("power $0.15/kWh 8 h/day")[..], [_, Arg::Quantity(q)] if q.unit == Unit::HoursPerDay)
+    );
+    assert_eq!(args("host 1 .5GB").len(), 2);
+    assert_eq!(args("price 5 k").len(), 2);
+}
