@@ -377,6 +377,22 @@ impl<'a> Parser<'a> {
                                 ));
                             }
                         };
+                        // `power<=1200 W`: a number and a unit word make one value.
+                        let (value, used) = match (&value, toks.get(i + 3)) {
+                            (Value::Quantity(q), Some(u))
+                                if q.unit == Unit::None && u.kind == RawKind::Word =>
+                            {
+                                let pair = [
+                                    Item::Word(self.word(&toks[i + 2])),
+                                    Item::Word(self.word(u)),
+                                ];
+                                match self.quantity_at(&pair, 0) {
+                                    Some((q, 2)) => (Value::Quantity(q), 4),
+                                    _ => (value, 3),
+                                }
+                            }
+                            _ => (value, 3),
+                        };
                         let key = self.word(&t);
                         items.push(Item::Kv(KeyValue {
                             span: t.span.cover(value.span()),
@@ -384,7 +400,7 @@ impl<'a> Parser<'a> {
                             op,
                             value,
                         }));
-                        i += 3;
+                        i += used;
                         continue;
                     }
                     items.push(Item::Word(self.word(&t)));

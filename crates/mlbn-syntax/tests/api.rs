@@ -401,5 +401,11 @@ fn a_number_and_a_unit_word_join_only_in_quantity_positions() {
         matches!(&args("power $0.15/kWh 8 h/day")[..], [_, Arg::Quantity(q)] if q.unit == Unit::HoursPerDay)
     );
     assert_eq!(args("host 1 .5GB").len(), 2);
+    assert!(matches!(&args("target power <= 1200 W gen=8 k")[..],
+        [Arg::KeyValue(a), Arg::KeyValue(b), Arg::Word(k)]
+            if matches!(&a.value, Value::Quantity(q) if q.value == 1200.0 && q.unit == Unit::Watt)
+                && matches!(&b.value, Value::Quantity(q) if q.value == 8.0)
+                && k.text == "k"));
+    assert_eq!(format("target power <= 1200 W"), "target power<=1200W\n");
     assert_eq!(args("price 5 k").len(), 2);
 }
