@@ -253,7 +253,11 @@ fn statement() -> impl Strategy<Value = String> {
                     "ttft<2s",
                     "power<=1200W",
                     "3",
-                    "$6k"
+                    "$6k",
+                    "power <= 1200 W",
+                    "ttft < 2 s",
+                    "1 .5GB",
+                    "8 h/day",
                 ],
                 0..4
             )
