@@ -6,9 +6,11 @@
 //! are compiled in with `include_str!`, and a local `config.json` arrives as a string.
 #![forbid(unsafe_code)]
 
+mod infer;
 mod resolve;
 mod schema;
 
+pub use infer::{InferredLink, STANDARD_LINKS, standard_link};
 pub use resolve::{Resolution, normalize};
 pub use schema::*;
 

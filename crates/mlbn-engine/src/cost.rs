@@ -140,8 +140,8 @@ pub fn prefill(
     } else {
         0.0
     };
-    let layer_flops = t * 2.0 * shape.layer_active_params
-        + shape.layer_prefill_attention_flops(past as f64, t);
+    let layer_flops =
+        t * 2.0 * shape.layer_active_params + shape.layer_prefill_attention_flops(past as f64, t);
     let flops = (part.layers * layer_flops + out_flops) * part.shard;
     let ubatches = tokens.div_ceil(PREFILL_UBATCH).max(1) as f64;
     // Each micro-batch touches (nearly) all experts once it has many tokens.

@@ -5,7 +5,7 @@
 //! data, hybrid, phase split and AUTO's search plug in there (issue 5) by producing a
 //! different [`Plan`] and/or extra per-step collective costs.
 
-use crate::cost::{self, Part, PREFILL_UBATCH, div};
+use crate::cost::{self, PREFILL_UBATCH, Part, div};
 use crate::device::{DeviceRates, UNIFIED_CPU_BW_SHARE};
 use crate::estimate::*;
 use crate::runtime::{RuntimeProfile, profile_for};
@@ -155,12 +155,7 @@ pub(crate) fn split_layers(layers: u32, weights: &[f64]) -> Vec<u32> {
 }
 
 /// Choose the strategy and layer placement (before memory capping).
-fn plan(
-    s: &Scenario,
-    devs: &[Dev],
-    shape: &ModelShape,
-    findings: &mut Vec<Finding>,
-) -> Plan {
+fn plan(s: &Scenario, devs: &[Dev], shape: &ModelShape, findings: &mut Vec<Finding>) -> Plan {
     let n = devs.len();
     if n <= 1 {
         return Plan {
@@ -697,7 +692,11 @@ fn devs_index(devs: &[Dev], d: &Dev) -> usize {
 }
 
 fn unit(x: f64) -> f64 {
-    if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 }
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 fn empty_estimate(shape: &ModelShape, prompt: u64, batch: u32) -> Estimate {

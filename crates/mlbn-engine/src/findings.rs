@@ -159,10 +159,7 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             ),
             _ => (
                 Severity::Error,
-                format!(
-                    "; {} cannot offload layers to host memory",
-                    s.runtime.name
-                ),
+                format!("; {} cannot offload layers to host memory", s.runtime.name),
             ),
         };
         let mut f = Finding::new(
