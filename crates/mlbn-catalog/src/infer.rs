@@ -172,6 +172,14 @@ pub const STANDARD_LINKS: &[(&str, &str, LinkKind, f64, f64, &str)] = &[
         "Intel Thunderbolt 5 specification: 80 Gb/s symmetric",
     ),
     (
+        "tb5-rdma",
+        "Thunderbolt 5 (RDMA)",
+        LinkKind::Thunderbolt,
+        10.0,
+        10.0,
+        "Intel Thunderbolt 5 specification: 80 Gb/s; RDMA over Thunderbolt (macOS 26.2) bypasses the TCP stack — latency is an estimate",
+    ),
+    (
         "10gbe",
         "10 Gigabit Ethernet",
         LinkKind::Ethernet,

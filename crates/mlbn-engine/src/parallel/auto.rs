@@ -107,6 +107,12 @@ pub(crate) fn tensor_layout(tp: u32, pp: u32, dp: u32, sp: bool) -> Layout {
             format!("tensor tp={tp}"),
             StrategyRequest::Tensor,
         )
+    } else if tp == 1 && dp == 1 {
+        (
+            StrategyKind::Pipeline,
+            format!("pipeline pp={pp}"),
+            StrategyRequest::Pipeline,
+        )
     } else if tp == 1 && pp == 1 {
         (
             StrategyKind::Data,
@@ -377,17 +383,21 @@ fn enumerate(cx: &Cx) -> Vec<Cand> {
     let mut pipe = s.clone();
     pipe.strategy = StrategyRequest::Pipeline;
     pipe.alt_quants.clear();
-    out.push(Cand {
-        label: format!("pipeline pp={n}"),
-        kind: StrategyKind::Pipeline,
-        request: StrategyRequest::Pipeline,
-        tp: 1,
-        pp: n,
-        dp: 1,
-        core: Some(core(&pipe, &mut Vec::new())),
-        disq: None,
-        layout: None,
-    });
+    if cx.one_shot {
+        out.push(cand_from(tensor_layout(1, n, 1, false), None));
+    } else {
+        out.push(Cand {
+            label: format!("pipeline pp={n}"),
+            kind: StrategyKind::Pipeline,
+            request: StrategyRequest::Pipeline,
+            tp: 1,
+            pp: n,
+            dp: 1,
+            core: Some(core(&pipe, &mut Vec::new())),
+            disq: None,
+            layout: None,
+        });
+    }
     // Every factorisation tp x pp x dp = n.
     for tp in divisors(n) {
         for pp in divisors(n / tp) {

@@ -12,9 +12,17 @@ pub const COLLECTIVE_BW_EFF: f64 = 0.8;
 /// custom all-reduce kernels (vLLM / SGLang / TRT-LLM), microseconds.
 pub const GRAPH_COLLECTIVE_US: f64 = 8.0;
 
-/// Cost of one collective step through MLX distributed / exo over Thunderbolt or Ethernet
-/// (synchronisation between processes on different machines), microseconds.
-pub const HOST_COLLECTIVE_US: f64 = 60.0;
+/// Software cost of one collective through MLX distributed / exo (process synchronisation on
+/// top of the link's own latency), microseconds. Calibrated on the exo Mac-cluster rows of
+/// `shared/benchmarks` (DeepSeek V3.1 on 2 and 4 M3 Ultra over Thunderbolt 5 RDMA).
+pub const HOST_COLLECTIVE_US: f64 = 10.0;
+
+/// Runtimes whose small all-reduces use a one-shot kernel (every rank reads every other
+/// rank's buffer over NVLink/PCIe peer access) rather than a ring.
+pub fn one_shot_all_reduce(family: &str) -> bool {
+    let f = family.to_ascii_lowercase();
+    f.contains("vllm") || f.contains("sglang") || f.contains("trt")
+}
 
 /// A link as a collective sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,15 +50,15 @@ pub fn launch_s(family: &str, profile: &RuntimeProfile) -> f64 {
 /// All-reduce of `bytes` over `p` devices: the cheaper of a ring (2(p-1) steps, each moving
 /// bytes/p) and a one-shot exchange (every device sends its vector to all others), which is
 /// what runtimes pick for the small messages of decode.
-pub fn all_reduce_s(bytes: f64, p: u32, link: LinkCost, launch_s: f64) -> f64 {
+pub fn all_reduce_s(bytes: f64, p: u32, link: LinkCost, launch_s: f64, one_shot: bool) -> f64 {
     if p < 2 || bytes <= 0.0 {
         return 0.0;
     }
     let pf = f64::from(p);
     let bw = (link.bw * COLLECTIVE_BW_EFF).max(1.0);
     let ring = 2.0 * (pf - 1.0) * link.latency_s + 2.0 * (pf - 1.0) / pf * bytes / bw;
-    let one_shot = 2.0 * link.latency_s + (pf - 1.0) * bytes / bw;
-    launch_s + ring.min(one_shot)
+    let shot = 2.0 * link.latency_s + (pf - 1.0) * bytes / bw;
+    launch_s + if one_shot { ring.min(shot) } else { ring }
 }
 
 /// All-gather (or reduce-scatter) of a `bytes` result over `p` devices (ring).
@@ -88,12 +96,14 @@ mod tests {
             latency_s: 1e-6,
         };
         for bytes in [16e3, 1e6, 1e9] {
-            assert!(all_reduce_s(bytes, 8, fast, 0.0) < all_reduce_s(bytes, 8, slow, 0.0));
+            assert!(
+                all_reduce_s(bytes, 8, fast, 0.0, true) < all_reduce_s(bytes, 8, slow, 0.0, true)
+            );
             assert!(all_to_all_s(bytes, 8, fast, 0.0) < all_to_all_s(bytes, 8, slow, 0.0));
         }
-        assert_eq!(all_reduce_s(1e6, 1, slow, 1.0), 0.0);
+        assert_eq!(all_reduce_s(1e6, 1, slow, 1.0, false), 0.0);
         // Large messages: ring bandwidth term 2(p-1)/p x bytes / bw.
-        let t = all_reduce_s(1e9, 4, fast, 0.0);
+        let t = all_reduce_s(1e9, 4, fast, 0.0, false);
         let ring_bw = 1.5 * 1e9 / (450e9 * COLLECTIVE_BW_EFF);
         assert!((t - ring_bw - 6.0 * 1e-6).abs() < 1e-9);
     }

@@ -19,12 +19,12 @@ use crate::validate;
 const GB: f64 = 1e9;
 /// Activations travel between devices in 16-bit (serving runtimes keep bf16 hidden states).
 const ACT_BYTES: f64 = 2.0;
-/// Fixed cost of one MoE layer whose experts are sharded over devices, at small batch,
-/// microseconds: router GEMM, top-k, token permute/unpermute, grouped expert GEMM launches and
-/// the synchronisation between them. Calibrated on the multi-GPU MoE rows of
-/// `shared/benchmarks` (8x B200 DeepSeek-R1 TRT-LLM without MTP, 4x Arc Pro B70 vLLM MoE runs:
-/// 100-160 us per layer beyond weight reads and the all-reduces).
-pub const MOE_SHARDED_LAYER_US: f64 = 100.0;
+/// Fixed cost of one MoE layer in the serving runtimes (vLLM, SGLang, TRT-LLM) at small
+/// batch, microseconds: router GEMM, top-k, token permute/unpermute and the chain of grouped
+/// expert GEMM launches. Calibrated on the multi-GPU MoE rows of `shared/benchmarks` (8x B200
+/// DeepSeek-R1 TRT-LLM without MTP; 4x Arc Pro B70 vLLM MoE runs: 100-160 us per layer beyond
+/// weight reads and all-reduces).
+pub const MOE_LAYER_US: f64 = 100.0;
 
 /// Pipeline hand-over bytes per hidden element (fp32, as the engine's pipeline uses).
 const HOP_BYTES: f64 = 4.0;
@@ -134,8 +134,8 @@ fn dev_step(cx: &Cx, d: usize, sh: Share, lay: &Layout, ctx: u64, b: u32) -> Ste
         kv_s,
         excess_s: (comp - weights_s - kv_s).max(0.0),
         overhead_s: sh.layers * cx.profile.layer_overhead_us * 1e-6
-            + if lay.tp >= 2 {
-                sh.layers * moe_share(cx) * MOE_SHARDED_LAYER_US * 1e-6
+            + if cx.one_shot {
+                sh.layers * moe_share(cx) * MOE_LAYER_US * 1e-6
             } else {
                 0.0
             },
@@ -170,14 +170,14 @@ fn stage_collectives_s(cx: &Cx, lay: &Layout, layers: f64, tokens: f64, link: Li
     if lay.expert {
         let moe_share = moe_share(cx);
         let k = cx.shape.experts_per_token;
-        layers * all_reduce_s(msg, lay.tp, link, l)
+        layers * all_reduce_s(msg, lay.tp, link, l, cx.one_shot)
             + layers * moe_share * 2.0 * all_to_all_s(msg * k, lay.tp, link, l)
     } else if lay.sp {
         // Megatron sequence parallel: an all-gather and a reduce-scatter replace each
         // all-reduce (same bytes, twice the latency terms).
         layers * 4.0 * all_gather_s(msg, lay.tp, link, l)
     } else {
-        layers * 2.0 * all_reduce_s(msg, lay.tp, link, l)
+        layers * 2.0 * all_reduce_s(msg, lay.tp, link, l, cx.one_shot)
     }
 }
 
@@ -578,8 +578,20 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
 }
 
 fn summary(cx: &Cx, lay: &Layout, rep: &Replica, dec: &TokenBreakdown) -> String {
-    let first = &cx.devs[rep.stages[0][0]];
     let link = cx.link_name_among(&rep.stages[0]);
+    let who = {
+        let mut ids: Vec<(String, u32)> = Vec::new();
+        for &d in &rep.stages[0] {
+            match ids.iter_mut().find(|x| x.0 == cx.devs[d].id) {
+                Some(x) => x.1 += 1,
+                None => ids.push((cx.devs[d].id.clone(), 1)),
+            }
+        }
+        ids.iter()
+            .map(|(id, n)| format!("{n}x {id}"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
     let coll = if dec.total_ms > 0.0 {
         100.0 * dec.link_ms / dec.total_ms
     } else {
@@ -587,11 +599,10 @@ fn summary(cx: &Cx, lay: &Layout, rep: &Replica, dec: &TokenBreakdown) -> String
     };
     match lay.kind {
         StrategyKind::Tensor | StrategyKind::Sequence => format!(
-            "{}: every layer split {} ways over {}x {}, 2 all-reduces of the hidden state per layer over {} ({:.0}% of each decode step){}",
+            "{}: every layer split {} ways over {}, 2 all-reduces of the hidden state per layer over {} ({:.0}% of each decode step){}",
             lay.label,
             lay.tp,
-            lay.tp,
-            first.id,
+            who,
             link,
             coll,
             if lay.sp {

@@ -92,6 +92,8 @@ pub(crate) struct Cx<'a> {
     pub profile: &'static RuntimeProfile,
     /// Software cost of one collective, seconds.
     pub launch_s: f64,
+    /// Serving runtime with one-shot all-reduce kernels (and its MoE kernel chain).
+    pub one_shot: bool,
     /// KV bytes of one layer at the allocated context for the whole batch.
     pub kv_layer_alloc: f64,
     /// Activations + runtime memory per device, bytes.
@@ -143,6 +145,7 @@ impl<'a> Cx<'a> {
             shape,
             profile,
             launch_s: collectives::launch_s(&s.runtime.family, profile),
+            one_shot: collectives::one_shot_all_reduce(&s.runtime.family),
             kv_layer_alloc: shape.kv_bytes(1.0, s.workload.allocated_ctx_tokens().max(1)) * batch,
             fixed_base: activation_bytes(shape) + profile.mem_overhead_gb * GB,
             group_links,
@@ -224,7 +227,9 @@ pub(crate) fn dispatch(
     }
     let cx = Cx::new(s, devs, shape, profile);
     let lay = match s.strategy {
-        StrategyRequest::Pipeline => return None,
+        // Runtimes that offload (llama.cpp) pipeline in the engine; serving runtimes here.
+        StrategyRequest::Pipeline if !cx.one_shot => return None,
+        StrategyRequest::Pipeline => auto::tensor_layout(1, n, 1, false),
         StrategyRequest::Auto => return Some(auto::run(&cx, findings)),
         StrategyRequest::PhaseSplit => {
             return match phase_split::run(&cx) {
