@@ -366,7 +366,8 @@ fn enumerate(cx: &Cx) -> Vec<Cand> {
     let (h, kvh) = (s.model.heads, s.model.kv_heads);
 
     // Each class of identical devices alone (no parallelism).
-    for (g, c) in phase_split::singles(s) {
+    let singles = phase_split::singles(s);
+    for (g, c) in singles.iter().cloned() {
         out.push(Cand {
             label: format!("single {}", s.groups[g].device.id),
             kind: StrategyKind::Single,
@@ -464,7 +465,7 @@ fn enumerate(cx: &Cx) -> Vec<Cand> {
     };
     out.push(cand_from(context_layout(n), disq));
     // Phase split (mixed clusters).
-    match phase_split::run(cx) {
+    match phase_split::run_with(cx, &singles) {
         Ok(c) => out.push(Cand {
             label: "phase split".to_string(),
             kind: StrategyKind::PhaseSplit,
@@ -545,40 +546,17 @@ fn primary(obj: Objective, e: &Estimate) -> f64 {
     }
 }
 
-/// True when `a` ranks before `b`.
-fn better(obj: Objective, a: &Estimate, b: &Estimate) -> bool {
-    if a.fits != b.fits {
-        return a.fits;
-    }
-    let (pa, pb) = (primary(obj, a), primary(obj, b));
-    if pa > pb * (1.0 + TIE_TOLERANCE) {
-        return true;
-    }
-    if pb > pa * (1.0 + TIE_TOLERANCE) {
-        return false;
-    }
-    let (ha, hb) = (headroom_fraction(a), headroom_fraction(b));
-    let (ca, cb) = (ha >= HEADROOM_COMFORT, hb >= HEADROOM_COMFORT);
-    if ca != cb {
-        return ca;
-    }
-    let (sa, sb) = match obj {
-        Objective::Ttft => (
-            a.batch.aggregate_decode_tok_s,
-            b.batch.aggregate_decode_tok_s,
-        ),
-        _ => (1.0 / a.ttft_ms.max(1e-9), 1.0 / b.ttft_ms.max(1e-9)),
+/// Tie-breakers among candidates within the tolerance of the best primary value: comfortable
+/// headroom, then the secondary objective (TTFT, or decode rate under `optimize ttft`), then
+/// the larger headroom. Compared lexicographically (all finite).
+fn tie_key(obj: Objective, e: &Estimate) -> (u8, f64, f64) {
+    let h = headroom_fraction(e);
+    let secondary = match obj {
+        Objective::Ttft => e.batch.aggregate_decode_tok_s,
+        _ => 1.0 / e.ttft_ms.max(1e-9),
     };
-    if sa > sb * (1.0 + TIE_TOLERANCE) {
-        return true;
-    }
-    if sb > sa * (1.0 + TIE_TOLERANCE) {
-        return false;
-    }
-    if (ha - hb).abs() > 1e-9 {
-        return ha > hb;
-    }
-    pa > pb
+    let fin = |x: f64| if x.is_finite() { x } else { 0.0 };
+    (u8::from(h >= HEADROOM_COMFORT), fin(secondary), fin(h))
 }
 
 fn reason(obj: Objective, win: &Cand, we: &Estimate, runner: Option<(&Cand, &Estimate)>) -> String {
@@ -635,36 +613,44 @@ fn short(obj: Objective, e: &Estimate) -> String {
 pub(crate) fn run(cx: &Cx, findings: &mut Vec<Finding>) -> Core {
     let obj = cx.s.objective;
     let mut cands = enumerate(cx);
-    // Rank the valid ones (insertion sort by `better`; a few dozen candidates at most).
+    // Rank the valid ones: fitting first, then the primary objective (a total order, so
+    // sorting never misbehaves); the winner is chosen among those within the tie tolerance of
+    // the best by the tie-breakers, and moved to the front.
+    fn est(i: usize, c: &[Cand]) -> Option<&Estimate> {
+        c[i].core.as_ref().map(|x| &x.est)
+    }
     let mut valid: Vec<usize> = (0..cands.len())
         .filter(|&i| cands[i].disq.is_none() && cands[i].core.is_some())
         .collect();
-    let est = |i: usize, c: &[Cand]| c[i].core.as_ref().map(|x| x.est.clone());
-    valid.sort_by(|&a, &b| {
-        let (ea, eb) = (est(a, &cands), est(b, &cands));
-        match (ea, eb) {
-            (Some(ea), Some(eb)) => {
-                if better(obj, &ea, &eb) {
-                    std::cmp::Ordering::Less
-                } else if better(obj, &eb, &ea) {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            }
-            _ => std::cmp::Ordering::Equal,
-        }
+    valid.sort_by(|&a, &b| match (est(a, &cands), est(b, &cands)) {
+        (Some(ea), Some(eb)) => eb
+            .fits
+            .cmp(&ea.fits)
+            .then(primary(obj, eb).total_cmp(&primary(obj, ea))),
+        _ => std::cmp::Ordering::Equal,
     });
-    // The sort may be imperfect with tolerance ties: make the winner the one no other beats.
-    if let Some(&first) = valid.first() {
-        let mut w = first;
-        for &i in &valid {
-            if let (Some(ei), Some(ew)) = (est(i, &cands), est(w, &cands)) {
-                if better(obj, &ei, &ew) {
-                    w = i;
-                }
-            }
-        }
+    if let Some(top) = valid.first().and_then(|&i| est(i, &cands)) {
+        let (fits, best) = (top.fits, primary(obj, top));
+        let tied: Vec<usize> = valid
+            .iter()
+            .copied()
+            .filter(|&i| {
+                est(i, &cands).is_some_and(|e| {
+                    e.fits == fits && primary(obj, e) * (1.0 + TIE_TOLERANCE) >= best
+                })
+            })
+            .collect();
+        let w = tied
+            .iter()
+            .copied()
+            .max_by(|&a, &b| match (est(a, &cands), est(b, &cands)) {
+                (Some(ea), Some(eb)) => tie_key(obj, ea)
+                    .partial_cmp(&tie_key(obj, eb))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(b.cmp(&a)),
+                _ => std::cmp::Ordering::Equal,
+            })
+            .unwrap_or(valid[0]);
         valid.retain(|&i| i != w);
         valid.insert(0, w);
     }
@@ -674,7 +660,9 @@ pub(crate) fn run(cx: &Cx, findings: &mut Vec<Finding>) -> Core {
         pipe.strategy = StrategyRequest::Pipeline;
         return core(&pipe, findings);
     };
-    let win_est = est(win, &cands).unwrap_or_else(|| unreachable_estimate(cx));
+    let win_est = est(win, &cands)
+        .cloned()
+        .unwrap_or_else(|| unreachable_estimate(cx));
     let runner = valid
         .get(1)
         .and_then(|&r| cands[r].core.as_ref().map(|c| (&cands[r], &c.est)));

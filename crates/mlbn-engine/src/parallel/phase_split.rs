@@ -113,6 +113,11 @@ pub(crate) fn singles(s: &Scenario) -> Vec<(usize, Core)> {
 
 /// The best phase split over the scenario's device classes, or why there is none.
 pub(crate) fn run(cx: &Cx) -> Result<Core, String> {
+    run_with(cx, &singles(cx.s))
+}
+
+/// [`run`] with each class's single-device result already computed.
+pub(crate) fn run_with(cx: &Cx, singles: &[(usize, Core)]) -> Result<Core, String> {
     let s = cx.s;
     let mut order: Vec<usize> = (0..s.groups.len()).collect();
     order.sort_by(|&a, &b| {
@@ -135,7 +140,6 @@ pub(crate) fn run(cx: &Cx) -> Result<Core, String> {
         .iter()
         .any(|r| s.runtime.family.to_ascii_lowercase().contains(r));
     let mut best: Option<(f64, Core)> = None;
-    let singles = singles(s);
     for cut in 1..order.len() {
         if ratio(&s.groups[order[cut - 1]]) == ratio(&s.groups[order[cut]]) {
             continue;
