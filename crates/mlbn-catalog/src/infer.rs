@@ -132,7 +132,7 @@ pub const STANDARD_LINKS: &[(&str, &str, LinkKind, f64, f64, &str)] = &[
         "NVIDIA HGX B200 specifications: 1.8 TB/s NVLink per GPU (both directions)",
     ),
     (
-        "nvswitch3",
+        "nvswitch-a100",
         "NVSwitch (HGX A100)",
         LinkKind::Nvswitch,
         300.0,
@@ -140,7 +140,7 @@ pub const STANDARD_LINKS: &[(&str, &str, LinkKind, f64, f64, &str)] = &[
         "NVIDIA HGX A100 specifications: NVSwitch, 600 GB/s per GPU (both directions)",
     ),
     (
-        "nvswitch4",
+        "nvswitch-h100",
         "NVSwitch (HGX H100/H200)",
         LinkKind::Nvswitch,
         450.0,
@@ -148,7 +148,7 @@ pub const STANDARD_LINKS: &[(&str, &str, LinkKind, f64, f64, &str)] = &[
         "NVIDIA HGX H100 specifications: NVSwitch, 900 GB/s per GPU (both directions)",
     ),
     (
-        "nvswitch5",
+        "nvswitch-b200",
         "NVSwitch (HGX B200)",
         LinkKind::Nvswitch,
         900.0,
@@ -248,7 +248,12 @@ impl Catalog {
         if same_box && a.id == b.id && sxm_datacenter_nvidia(a) {
             if let Some(generation) = nvlink_generation(a) {
                 let (id, what) = if cards >= NVSWITCH_FROM_COUNT {
-                    (format!("nvswitch{generation}"), "NVSwitch")
+                    let sw = match generation {
+                        3 => "nvswitch-a100",
+                        5 => "nvswitch-b200",
+                        _ => "nvswitch-h100",
+                    };
+                    (sw.to_string(), "NVSwitch")
                 } else {
                     (format!("nvlink{generation}"), "NVLink")
                 };
@@ -331,6 +336,8 @@ pub fn standard_link(id: &str) -> Link {
         latency_us: row.4,
         source: row.5.to_string(),
         notes: None,
+        family: None,
+        family_default: false,
     }
 }
 

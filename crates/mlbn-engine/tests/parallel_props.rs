@@ -10,9 +10,9 @@ use proptest::prelude::*;
 const DEVICES: &[&str] = &[
     "rtx-4090",
     "rtx-3090",
-    "h100-sxm",
-    "h200-sxm",
-    "mac-studio-m3-ultra-512gb",
+    "h100-sxm5-80gb",
+    "h200-sxm-141gb",
+    "mac-m3-ultra-512gb-80c",
     "dgx-spark",
 ];
 const MODELS: &[(&str, &str)] = &[
@@ -22,7 +22,7 @@ const MODELS: &[(&str, &str)] = &[
     ("deepseek-r1", "q4_k_m"),
     ("llama-3.2-1b", "f16"),
 ];
-const RUNTIMES: &[&str] = &["llama.cpp-cuda", "vllm", "exo", "trt-llm"];
+const RUNTIMES: &[&str] = &["llama.cpp-cuda", "vllm", "exo", "tensorrt-llm"];
 const LINKS: &[&str] = &["pcie4-x8", "pcie5-x16", "nvlink4", "tb5", "10gbe", "100gbe"];
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {

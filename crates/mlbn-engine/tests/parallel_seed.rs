@@ -29,7 +29,7 @@ fn single_device_uses_no_parallelism() {
 #[test]
 fn two_similar_gpus_on_a_fast_link_pick_tensor() {
     let e = estimate(&scenario(
-        &[("h100-sxm", 2, None)],
+        &[("h100-sxm5-80gb", 2, None)],
         "llama-3.1-8b",
         "f16",
         "vllm",
@@ -82,7 +82,7 @@ fn two_gpus_with_host_overflow_pick_pipeline_and_say_why() {
 fn four_and_eight_h100_pick_tensor_or_tp_pp() {
     for n in [4, 8] {
         let e = estimate(&scenario(
-            &[("h100-sxm", n, None)],
+            &[("h100-sxm5-80gb", n, None)],
             "llama-3-70b",
             "f16",
             "vllm",
@@ -105,7 +105,7 @@ fn four_and_eight_h100_pick_tensor_or_tp_pp() {
 #[test]
 fn moe_models_consider_and_show_expert_parallel() {
     for (m, q) in [("deepseek-r1", "fp8-e4m3"), ("kimi-k2", "fp8-e4m3")] {
-        let e = estimate(&scenario(&[("h200-sxm", 8, None)], m, q, "vllm"));
+        let e = estimate(&scenario(&[("h200-sxm-141gb", 8, None)], m, q, "vllm"));
         let ex = auto(&e)
             .candidates
             .iter()
@@ -118,7 +118,7 @@ fn moe_models_consider_and_show_expert_parallel() {
     }
     // A dense model lists expert parallel as disqualified, with the reason.
     let e = estimate(&scenario(
-        &[("h100-sxm", 2, None)],
+        &[("h100-sxm5-80gb", 2, None)],
         "llama-3.1-8b",
         "f16",
         "vllm",
@@ -139,10 +139,7 @@ fn moe_models_consider_and_show_expert_parallel() {
 fn gpu_plus_mac_uses_both_with_a_reason() {
     // 70B Q4 does not fit the 4090 alone; AUTO must use both machines.
     let e = estimate(&scenario(
-        &[
-            ("rtx-4090", 1, None),
-            ("mac-studio-m3-ultra-512gb", 1, None),
-        ],
+        &[("rtx-4090", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
         "llama-3-70b",
         "q4_k_m",
         "exo",
@@ -162,16 +159,13 @@ fn gpu_plus_mac_uses_both_with_a_reason() {
     let mac_alone = auto(&e)
         .candidates
         .iter()
-        .find(|c| c.label.contains("mac-studio"))
+        .find(|c| c.label.contains("mac-m3-ultra"))
         .unwrap();
     assert!(e.decode_tok_s > mac_alone.decode_tok_s);
     assert!(!auto(&e).reason.is_empty());
     // Spark + Mac on a long prompt: phase split (prefill on the Spark, decode on the Mac).
     let mut s = scenario(
-        &[
-            ("dgx-spark", 1, None),
-            ("mac-studio-m3-ultra-512gb", 1, None),
-        ],
+        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
         "llama-3.1-8b",
         "f16",
         "exo",
@@ -205,9 +199,9 @@ fn two_rtx4090_llama3_70b_q4_decodes_15_to_25() {
 
 #[test]
 fn eight_h100_llama3_70b_fp16_decodes_80_to_120_with_tensor() {
-    for rt in ["vllm", "trt-llm"] {
+    for rt in ["vllm", "tensorrt-llm"] {
         let e = estimate(&scenario(
-            &[("h100-sxm", 8, None)],
+            &[("h100-sxm5-80gb", 8, None)],
             "llama-3-70b",
             "f16",
             rt,
@@ -221,7 +215,7 @@ fn eight_h100_llama3_70b_fp16_decodes_80_to_120_with_tensor() {
     }
     // One H100 cannot hold it.
     let e = estimate(&scenario(
-        &[("h100-sxm", 1, None)],
+        &[("h100-sxm5-80gb", 1, None)],
         "llama-3-70b",
         "f16",
         "vllm",
@@ -237,14 +231,14 @@ fn eight_h100_llama3_70b_fp16_decodes_80_to_120_with_tensor() {
 #[test]
 fn eight_h200_deepseek_r1_8bit() {
     let h100 = estimate(&scenario(
-        &[("h100-sxm", 8, None)],
+        &[("h100-sxm5-80gb", 8, None)],
         "deepseek-r1",
         "fp8-e4m3",
         "vllm",
     ));
     assert!(!h100.fits);
     let e = estimate(&scenario(
-        &[("h200-sxm", 8, None)],
+        &[("h200-sxm-141gb", 8, None)],
         "deepseek-r1",
         "fp8-e4m3",
         "vllm",
@@ -269,7 +263,7 @@ fn eight_h200_deepseek_r1_8bit() {
         &[("b200", 8, None)],
         "deepseek-r1",
         "nvfp4-bf16-attn",
-        "trt-llm",
+        "tensorrt-llm",
     );
     b200.workload = Workload::new(1024, 2048, 1);
     let b = estimate(&b200);
@@ -300,7 +294,7 @@ fn pipeline_split_balances_time_not_memory() {
     // With room to spare, a 3x faster device takes about 3x the layers.
     let e = estimate(&{
         let mut s = scenario(
-            &[("h200-sxm", 1, None), ("rtx-3090", 1, None)],
+            &[("h200-sxm-141gb", 1, None), ("rtx-3090", 1, None)],
             "llama-3.1-8b",
             "f16",
             "llama.cpp-cuda",
@@ -317,7 +311,7 @@ fn pipeline_split_balances_time_not_memory() {
 #[test]
 fn tp_degree_must_divide_heads() {
     // Llama 3 70B has 64 heads / 8 KV heads: tp=3 is invalid, tp=2 or 4 are the fixes.
-    let mut s = scenario(&[("h100-sxm", 6, None)], "llama-3-70b", "f16", "vllm");
+    let mut s = scenario(&[("h100-sxm5-80gb", 6, None)], "llama-3-70b", "f16", "vllm");
     s.strategy = StrategyRequest::Hybrid { tp: 3, pp: 2 };
     let e = estimate(&s);
     let f = e
@@ -331,7 +325,7 @@ fn tp_degree_must_divide_heads() {
     )));
     // AUTO on 6 devices disqualifies tp=3 and tp=6 with the reason.
     let e = estimate(&scenario(
-        &[("h100-sxm", 6, None)],
+        &[("h100-sxm5-80gb", 6, None)],
         "llama-3-70b",
         "f16",
         "vllm",
@@ -352,7 +346,7 @@ fn tp_degree_must_divide_heads() {
 #[test]
 fn slow_link_for_tensor_is_reported_with_fixes() {
     let mut s = scenario(
-        &[("h100-sxm", 4, Some("pcie4-x4"))],
+        &[("h100-sxm5-80gb", 4, Some("pcie4-x4"))],
         "llama-3-70b",
         "f16",
         "vllm",
@@ -410,7 +404,12 @@ fn data_parallel_adds_throughput_not_stream_speed() {
 
 #[test]
 fn long_prompts_unlock_sequence_and_context_parallel() {
-    let mut s = scenario(&[("h100-sxm", 4, None)], "llama-3.1-8b", "f16", "vllm");
+    let mut s = scenario(
+        &[("h100-sxm5-80gb", 4, None)],
+        "llama-3.1-8b",
+        "f16",
+        "vllm",
+    );
     s.workload = Workload::new(32768, 256, 1);
     let e = estimate(&s);
     let a = auto(&e);
@@ -433,7 +432,7 @@ fn long_prompts_unlock_sequence_and_context_parallel() {
     assert!(cp.decode_tok_s < single.decode_tok_s * 1.3);
     // Short prompt: both disqualified with the threshold.
     let e = estimate(&scenario(
-        &[("h100-sxm", 4, None)],
+        &[("h100-sxm5-80gb", 4, None)],
         "llama-3.1-8b",
         "f16",
         "vllm",
@@ -453,10 +452,7 @@ fn long_prompts_unlock_sequence_and_context_parallel() {
 #[test]
 fn optimize_ttft_changes_the_goal() {
     let mut s = scenario(
-        &[
-            ("dgx-spark", 1, None),
-            ("mac-studio-m3-ultra-512gb", 1, None),
-        ],
+        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
         "llama-3.1-8b",
         "f16",
         "exo",
@@ -478,7 +474,7 @@ fn optimize_ttft_changes_the_goal() {
 #[test]
 fn auto_report_serializes() {
     let e = estimate(&scenario(
-        &[("h100-sxm", 8, None)],
+        &[("h100-sxm5-80gb", 8, None)],
         "llama-3-70b",
         "f16",
         "vllm",

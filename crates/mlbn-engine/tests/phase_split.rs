@@ -9,10 +9,7 @@ use mlbn_engine::*;
 
 fn reference() -> Scenario {
     let mut s = scenario(
-        &[
-            ("dgx-spark", 1, None),
-            ("mac-studio-m3-ultra-512gb", 1, None),
-        ],
+        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
         "llama-3.1-8b",
         "f16",
         "exo",
@@ -34,14 +31,14 @@ fn spark_prefills_mac_decodes_and_the_speedup_matches_exo() {
         p.prefill_device_id
     );
     assert!(
-        p.decode_device_id.contains("mac-studio"),
+        p.decode_device_id.contains("mac-m3-ultra"),
         "{}",
         p.decode_device_id
     );
     let mac = p
         .singles
         .iter()
-        .find(|x| x.device_id.contains("mac-studio"))
+        .find(|x| x.device_id.contains("mac-m3-ultra"))
         .unwrap();
     let spark = p
         .singles
@@ -96,7 +93,12 @@ fn a_faster_link_never_slows_the_split_and_auto_picks_it() {
 
 #[test]
 fn identical_devices_cannot_phase_split() {
-    let mut s = scenario(&[("h100-sxm", 2, None)], "llama-3.1-8b", "f16", "vllm");
+    let mut s = scenario(
+        &[("h100-sxm5-80gb", 2, None)],
+        "llama-3.1-8b",
+        "f16",
+        "vllm",
+    );
     s.strategy = StrategyRequest::PhaseSplit;
     let e = estimate(&s);
     assert_ne!(e.strategy.kind, StrategyKind::PhaseSplit);

@@ -4,3 +4,5 @@
 //!
 //! It may depend on syntax, catalog and engine; it does no IO, async, clock or printing.
 #![forbid(unsafe_code)]
+
+pub mod eval;

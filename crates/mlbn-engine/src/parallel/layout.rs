@@ -10,7 +10,7 @@
 use super::collectives::{LinkCost, all_gather_s, all_reduce_s, all_to_all_s};
 use super::pipeline::split_by_speed;
 use super::{Cx, model_figures};
-use crate::cost::{self, PREFILL_UBATCH, Part, div};
+use crate::cost::{self, Part, div};
 use crate::engine::{Core, OVERHEAD_BOUND_SHARE, activation_bytes};
 use crate::estimate::*;
 use crate::scenario::StrategyRequest;
@@ -308,8 +308,8 @@ fn replica_prefill(
     };
     let mut per_dev = Vec::new();
     let mut stage_ms = Vec::new();
-    let ub = tokens.div_ceil(PREFILL_UBATCH).max(1) as f64;
-    let ub_tokens = tokens.clamp(1, PREFILL_UBATCH) as f64;
+    let ub = tokens.div_ceil(cx.ubatch).max(1) as f64;
+    let ub_tokens = tokens.clamp(1, cx.ubatch) as f64;
     for (k, members) in rep.stages.iter().enumerate() {
         let sh = share(cx, lay, rep, k);
         let link = cx.link_among(members);
@@ -324,7 +324,7 @@ fn replica_prefill(
                 },
                 output: sh.last,
             };
-            let c = cost::prefill(&cx.devs[d].rates, cx.shape, part, 0, tokens);
+            let c = cost::prefill(&cx.devs[d].rates, cx.shape, part, 0, tokens, cx.ubatch);
             per_dev.push((d, c.bytes, c.flops));
             let mut compute = c.compute_s;
             if lay.cp > 1 {
@@ -381,7 +381,7 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
     let mut usable_all = 0.0;
     let mut unfit: Option<String> = None;
     let mut used = vec![false; cx.devs.len()];
-    let act = activation_bytes(cx.shape)
+    let act = activation_bytes(cx.shape, cx.ubatch)
         / if lay.sp {
             f64::from(lay.tp.max(1))
         } else {

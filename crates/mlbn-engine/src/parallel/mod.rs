@@ -98,6 +98,8 @@ pub(crate) struct Cx<'a> {
     pub kv_layer_alloc: f64,
     /// Activations + runtime memory per device, bytes.
     pub fixed_base: f64,
+    /// Prefill micro-batch (chunk) size, tokens.
+    pub ubatch: u64,
     group_links: Vec<(LinkCost, String)>,
     inter: (LinkCost, String),
 }
@@ -139,6 +141,7 @@ impl<'a> Cx<'a> {
             "10gbe".to_string(),
         ));
         let batch = f64::from(s.workload.batch.max(1));
+        let ubatch = ubatch_of(s, profile);
         Cx {
             s,
             devs,
@@ -147,7 +150,8 @@ impl<'a> Cx<'a> {
             launch_s: collectives::launch_s(&s.runtime.family, profile),
             one_shot: collectives::one_shot_all_reduce(&s.runtime.family),
             kv_layer_alloc: shape.kv_bytes(1.0, s.workload.allocated_ctx_tokens().max(1)) * batch,
-            fixed_base: activation_bytes(shape) + profile.mem_overhead_gb * GB,
+            fixed_base: activation_bytes(shape, ubatch) + profile.mem_overhead_gb * GB,
+            ubatch,
             group_links,
             inter,
         }
@@ -211,6 +215,15 @@ impl<'a> Cx<'a> {
         }
         out
     }
+}
+
+/// Prefill chunk size the engine uses for this scenario (workload override, else runtime).
+pub(crate) fn ubatch_of(s: &Scenario, profile: &RuntimeProfile) -> u64 {
+    s.workload
+        .ubatch
+        .map(u64::from)
+        .unwrap_or(profile.prefill_chunk_tokens)
+        .clamp(1, 1 << 20)
 }
 
 /// The strategy hook: `None` for one device or a plain pipeline (the engine handles those).
