@@ -155,3 +155,50 @@ proptest! {
         prop_assert!(ef.prefill_tok_s >= es.prefill_tok_s * (1.0 - 1e-9));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Garbage numbers on a multi-device AUTO scenario give findings, never panics or NaN.
+    #[test]
+    fn garbage_multi_device_numbers_stay_finite(
+        s in arb_scenario(),
+        mem in prop_oneof![Just(0.0), Just(-1.0), Just(f64::NAN), Just(f64::INFINITY), 0.0f64..1e4],
+        bw in prop_oneof![Just(0.0), Just(f64::NAN), 0.0f64..1e5],
+        link_bw in prop_oneof![Just(0.0), Just(-3.0), Just(f64::NAN), Just(f64::INFINITY), 0.0f64..1e3],
+        heads in prop_oneof![Just(0u32), 0u32..200],
+    ) {
+        let mut s = s;
+        s.groups[0].device.mem_gb = mem;
+        s.groups[0].device.bw_gbps = bw;
+        s.groups[0].count = s.groups[0].count.max(2);
+        let mut l = link("pcie4-x16");
+        l.bw_gbps = link_bw;
+        l.latency_us = link_bw;
+        s.groups[0].link = Some(LinkSpec::new(l, false));
+        s.model.heads = heads;
+        let e = estimate(&s);
+        prop_assert!(all_finite(&e), "{:?}", e);
+    }
+}
+
+/// 64 devices of three kinds with a MoE model: AUTO answers (the bench measures how fast).
+#[test]
+fn sixty_four_mixed_devices() {
+    let mut s = scenario(
+        &[
+            ("h100-sxm5-80gb", 32, None),
+            ("rtx-4090", 16, None),
+            ("mac-m3-ultra-512gb-80c", 16, None),
+        ],
+        "deepseek-r1",
+        "q4_k_m",
+        "vllm",
+    );
+    s.workload = Workload::new(4096, 256, 8);
+    let e = estimate(&s);
+    let a = e.auto.as_ref().unwrap();
+    assert_eq!(a.device_classes, 3);
+    assert!(a.candidates.iter().any(|c| c.label.contains("tp=8")));
+    assert!(all_finite(&e));
+}
