@@ -92,8 +92,10 @@ pub(crate) struct Cx<'a> {
     pub profile: &'static RuntimeProfile,
     /// Software cost of one collective, seconds.
     pub launch_s: f64,
-    /// Serving runtime with one-shot all-reduce kernels (and its MoE kernel chain).
+    /// Serving runtime with one-shot all-reduce kernels.
     pub one_shot: bool,
+    /// The runtime pays [`layout::MOE_LAYER_US`] per MoE layer.
+    pub moe_chain: bool,
     /// KV bytes of one layer at the allocated context for the whole batch.
     pub kv_layer_alloc: f64,
     /// Activations + runtime memory per device, bytes.
@@ -149,6 +151,10 @@ impl<'a> Cx<'a> {
             profile,
             launch_s: collectives::launch_s(&s.runtime.family, profile),
             one_shot: collectives::one_shot_all_reduce(&s.runtime.family),
+            moe_chain: collectives::one_shot_all_reduce(&s.runtime.family)
+                || ["exo", "mlx"]
+                    .iter()
+                    .any(|f| s.runtime.family.to_ascii_lowercase().contains(f)),
             kv_layer_alloc: shape.kv_bytes(1.0, s.workload.allocated_ctx_tokens().max(1)) * batch,
             fixed_base: activation_bytes(shape, ubatch) + profile.mem_overhead_gb * GB,
             ubatch,
