@@ -359,6 +359,12 @@ fn replica_prefill(
 
 /// Cost `lay` over `cx`'s devices. Returns the core result and, when it does not fit, why.
 pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
+    evaluate_with(cx, lay, true)
+}
+
+/// [`evaluate`]; `full = false` skips the search for the batch where compute binds (AUTO's
+/// candidates do not need it; the winner is evaluated in full).
+pub(crate) fn evaluate_with(cx: &Cx, lay: &Layout, full: bool) -> (Core, Option<String>) {
     let s = cx.s;
     let w = s.workload;
     let batch = w.batch.max(1);
@@ -469,7 +475,7 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
     }
     let mut compute_from = None;
     let mut bsz: u32 = 1;
-    while bsz <= validate::MAX_BATCH {
+    while full && bsz <= validate::MAX_BATCH {
         let (bd, _, _) = replica_step(cx, lay, rep0, ctx, bsz);
         if bd.compute_ms > 0.0 {
             compute_from = Some(bsz.saturating_mul(nrep));
