@@ -20,8 +20,10 @@
 //!    `llama.cpp (CUDA)` prefers the CUDA backend to the family entry. A tie between variants of
 //!    one `family` goes to the family's default variant when it is among them, otherwise to the
 //!    most GPU cores, then the most memory (`M3 Pro 18GB` → the 18-core 18 GB part). Any other
-//!    tie is reported as [`Resolution::Ambiguous`] with the candidates. Nothing matching gives
-//!    [`Resolution::NotFound`] with up to three suggestions.
+//!    tie is reported as [`Resolution::Ambiguous`] with the candidates, and so is a win on
+//!    fewer unmentioned words over a rival that is not a refinement of the winner (`xeon`
+//!    matches two unrelated Xeons; `RTX 4080` is not ambiguous with `RTX 4080 SUPER`). Nothing
+//!    matching gives [`Resolution::NotFound`] with up to three suggestions.
 //!
 //! Vendor and product-line words (`nvidia`, `geforce`, `amd`, `radeon`, `apple`, `mac`,
 //! `studio`, `intel`, `arc`, …) are dropped from both sides before matching.
@@ -242,9 +244,12 @@ impl Index {
             return Vec::new();
         }
         // Keys that contain the query (`7950x` in `ryzen97950x`) rank first, then similarity.
+        // Keys of very different length score low anyway; skipping them keeps this cheap.
+        let near = |k: &str| k.len() <= 2 * key.len() + 2 && 2 * k.len() + 2 >= key.len();
         let mut scored: Vec<(f64, &str)> = self
             .by_key
             .iter()
+            .filter(|(k, _)| near(k) || (key.len() >= 3 && k.contains(key)))
             .map(|(k, idx)| {
                 let contains = key.len() >= 3 && k.contains(key);
                 let score = strsim::jaro_winkler(key, k) + if contains { 1.0 } else { 0.0 };
@@ -679,6 +684,22 @@ impl TokenIndex {
             .take_while(|s| (s.1, s.2) == best)
             .map(|s| s.0)
             .collect();
+        if let [winner] = top[..] {
+            // Fewer unmentioned words wins only over refinements of the winner (`RTX 4080`
+            // over `RTX 4080 SUPER`); a rival in another family that merely has a longer name
+            // (`xeon`: 6980P vs Platinum 8480+) makes the name ambiguous.
+            let rivals: Vec<usize> = scored[1..]
+                .iter()
+                .filter(|s| s.1 == best.0)
+                .map(|s| s.0)
+                .filter(|&c| {
+                    let same_family =
+                        items[c].family().is_some() && items[c].family() == items[winner].family();
+                    !same_family && !self.refines(c, winner, &covered)
+                })
+                .collect();
+            top.extend(rivals);
+        }
         if top.len() > 1 {
             let fam = items[top[0]].family();
             if fam.is_some() && top.iter().all(|&i| items[i].family() == fam) {
@@ -706,9 +727,36 @@ impl TokenIndex {
                         .then(x.id().cmp(y.id()))
                 });
                 top.truncate(1);
+            } else {
+                // List one variant per family: the default when it is among them.
+                let mut seen: Vec<Option<&str>> = Vec::new();
+                let mut listed = Vec::new();
+                for &i in &top {
+                    let fam = items[i].family();
+                    if fam.is_none() || !seen.contains(&fam) {
+                        let pick = top
+                            .iter()
+                            .copied()
+                            .filter(|&j| fam.is_some() && items[j].family() == fam)
+                            .find(|&j| items[j].family_default())
+                            .unwrap_or(i);
+                        seen.push(fam);
+                        listed.push(pick);
+                    }
+                }
+                top = listed;
             }
         }
         Some(top)
+    }
+
+    /// Whether entry `c`'s names contain every token of `winner`'s best-matching name.
+    fn refines(&self, c: usize, winner: usize, covered: &HashSet<&str>) -> bool {
+        let w = &self.entries[winner];
+        let Some(best) = w.names.iter().min_by_key(|n| uncovered(n, covered)) else {
+            return true;
+        };
+        best.iter().all(|t| self.entries[c].soft.contains(t))
     }
 
     /// Entries whose vocabulary has every query word (or a word starting with it), best first.

@@ -90,6 +90,22 @@ fn ambiguity_lists_candidates() {
 }
 
 #[test]
+fn a_shorter_unrelated_name_does_not_win_by_default() {
+    let ids = |n: &str| match Catalog::builtin().device(n) {
+        Resolution::Ambiguous(c) => c.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
+        other => panic!(
+            "{n}: expected ambiguity, got {:?}",
+            other.found().map(|d| &d.id)
+        ),
+    };
+    assert_eq!(ids("xeon"), vec!["xeon-6980p", "xeon-platinum-8480p"]);
+    // One entry per family: every M-series Pro appears once, as its family default.
+    let pro = ids("radeon pro");
+    assert!(pro.contains(&"mac-m4-pro-64gb-20c".to_string()), "{pro:?}");
+    assert!(!pro.contains(&"mac-m4-pro-24gb-16c".to_string()), "{pro:?}");
+}
+
+#[test]
 fn unknown_names_get_at_most_three_suggestions() {
     for n in ["rtx4900", "rtx 9999", "RTX 5095", "h1000"] {
         match Catalog::builtin().device(n) {
