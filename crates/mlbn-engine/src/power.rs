@@ -252,29 +252,46 @@ pub(crate) fn estimate_power(
         ));
     }
 
-    let mut devices = Vec::with_capacity(est.memory.len());
-    for m in &est.memory {
-        let Some(g) = s.groups.get(m.device.group) else {
+    // Every device in the scenario draws power, including ones the chosen layout leaves
+    // unused (AUTO may run a small model on one of two cards): those sit at idle.
+    let all_devices: Vec<crate::DeviceRef> = s
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(group, g)| (0..g.count).map(move |index| crate::DeviceRef { group, index }))
+        .collect();
+    let mut devices = Vec::with_capacity(all_devices.len());
+    for r in all_devices {
+        let Some(g) = s.groups.get(r.group) else {
             continue;
         };
         let dev = &g.device;
-        let assumed = !(dev.tdp_w.is_finite() && dev.tdp_w > 0.0);
-        let (tdp_w, idle_w) = if assumed {
-            (FALLBACK_TDP_W, FALLBACK_IDLE_W)
-        } else {
-            let idle = if dev.idle_w.is_finite() && dev.idle_w >= 0.0 {
-                dev.idle_w
-            } else {
-                0.0
-            };
-            (dev.tdp_w, idle.min(dev.tdp_w))
+        let Some(m) = est.memory.iter().find(|m| m.device == r) else {
+            let (idle_w, tdp_w) = idle_and_board_w(dev);
+            devices.push(DevicePower {
+                device: r,
+                device_id: dev.id.clone(),
+                idle_w,
+                tdp_w,
+                assumed_power: !(dev.tdp_w.is_finite() && dev.tdp_w > 0.0),
+                memory_occupancy: 0.0,
+                prefill_utilisation: 0.0,
+                decode_utilisation: 0.0,
+                prefill_w: idle_w,
+                decode_w: idle_w,
+                avg_w: idle_w,
+            });
+            continue;
         };
+        let assumed = !(dev.tdp_w.is_finite() && dev.tdp_w > 0.0);
+        let (idle_w, tdp_w) = idle_and_board_w(dev);
         let rates = DeviceRates::new(
             dev,
             &s.quant,
             profile,
             s.gpu_mem_fraction,
             g.host_link.as_ref().map(|l| l.bw_gbps),
+            s.runtime_build,
         );
         let bw_share = ratio(rates.bw_eff, rates.bw_peak);
         let mx_share = ratio(rates.matrix_eff, rates.matrix_peak);
@@ -540,4 +557,18 @@ mod tests {
             );
         }
     }
+}
+
+/// Idle and board power of a device, with the documented fallback when the record has no
+/// usable board power.
+fn idle_and_board_w(dev: &mlbn_catalog::Device) -> (f64, f64) {
+    if !(dev.tdp_w.is_finite() && dev.tdp_w > 0.0) {
+        return (FALLBACK_IDLE_W, FALLBACK_TDP_W);
+    }
+    let idle = if dev.idle_w.is_finite() && dev.idle_w >= 0.0 {
+        dev.idle_w
+    } else {
+        0.0
+    };
+    (idle.min(dev.tdp_w), dev.tdp_w)
 }

@@ -536,22 +536,6 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         .and_then(|k| cat.kv_type(&k).found().cloned())
         .or_else(|| kv_from_runtime(runtime_text, cat));
     let build = build_date(runtime_text);
-    // The strategy the run used, where the row says so (multi-GPU llama.cpp rows split
-    // layers; serving engines and exo name tensor parallelism).
-    let rt_lower = format!("{runtime_text} {notes}").to_ascii_lowercase();
-    let strategy = if count <= 1 {
-        StrategyRequest::Auto
-    } else if rt_lower.contains("tensor parallel")
-        || rt_lower.contains("tensor-parallel-size")
-        || rt_lower.contains("tp8")
-        || rt_lower.contains("tp_size")
-    {
-        StrategyRequest::Tensor
-    } else if rt_lower.contains("layer split") || rt_lower.contains("pipeline") {
-        StrategyRequest::Pipeline
-    } else {
-        StrategyRequest::Auto
-    };
     let ubatch = flag_value(notes, &["-ub", "--ubatch-size"])
         .or_else(|| env_value(notes, &["UBATCH_SIZE"]))
         .map(|u| u.clamp(1, 1 << 20) as u32);
@@ -559,13 +543,40 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     let bench_tg = notes.contains("llama-bench") || notes.contains("tg128");
     let decode_prompt = if bench_tg { 0 } else { prompt };
 
+    // Multi-device rows: the strategy the run used (llama.cpp splits layers by default; rows
+    // that say "tensor parallel" used it — "not tensor parallel" does not count) and the
+    // interconnect column when it names a link.
+    let text = format!("{runtime_text} {notes}").to_ascii_lowercase();
+    let says_tp = (text.contains("tensor parallel") && !text.contains("not tensor parallel"))
+        || text.contains("tensor-parallel-size")
+        || text.contains("tp_size")
+        || text.contains("tp8")
+        || text.contains("-tp ");
+    let strategy = if count <= 1 {
+        StrategyRequest::Auto
+    } else if text.contains("layer split") {
+        StrategyRequest::Pipeline
+    } else if says_tp {
+        StrategyRequest::Tensor
+    } else if runtime.family.eq_ignore_ascii_case("llama.cpp") {
+        StrategyRequest::Pipeline
+    } else {
+        StrategyRequest::Auto
+    };
+    let interconnect = get("interconnect").to_ascii_lowercase();
+    let link = if interconnect.contains("thunderbolt 5") && interconnect.contains("rdma") {
+        cat.link_by_id("tb5-rdma").cloned()
+    } else if interconnect.trim().is_empty() || interconnect.contains("not stated") {
+        None
+    } else {
+        cat.link(&interconnect).found().cloned()
+    };
     let build = |p: u64| -> Scenario {
-        let mut s = Scenario::new(
-            vec![DeviceGroup::new(device.clone(), count)],
-            model.clone(),
-            quant.clone(),
-            runtime.clone(),
-        );
+        let mut group = DeviceGroup::new(device.clone(), count);
+        if count > 1 {
+            group.link = link.clone().map(|l| mlbn_engine::LinkSpec::new(l, false));
+        }
+        let mut s = Scenario::new(vec![group], model.clone(), quant.clone(), runtime.clone());
         let mut w = Workload::new(p, gen_tokens, batch);
         w.ctx_tokens = ctx.filter(|c| *c >= p.saturating_add(gen_tokens));
         w.ubatch = ubatch;
