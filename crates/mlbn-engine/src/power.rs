@@ -503,6 +503,20 @@ fn hardware_cost(
     })
 }
 
+/// Idle and board power of a device, with the documented fallback when the record has no
+/// usable board power.
+fn idle_and_board_w(dev: &mlbn_catalog::Device) -> (f64, f64) {
+    if !(dev.tdp_w.is_finite() && dev.tdp_w > 0.0) {
+        return (FALLBACK_IDLE_W, FALLBACK_TDP_W);
+    }
+    let idle = if dev.idle_w.is_finite() && dev.idle_w >= 0.0 {
+        dev.idle_w
+    } else {
+        0.0
+    };
+    (idle.min(dev.tdp_w), dev.tdp_w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,18 +571,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Idle and board power of a device, with the documented fallback when the record has no
-/// usable board power.
-fn idle_and_board_w(dev: &mlbn_catalog::Device) -> (f64, f64) {
-    if !(dev.tdp_w.is_finite() && dev.tdp_w > 0.0) {
-        return (FALLBACK_IDLE_W, FALLBACK_TDP_W);
-    }
-    let idle = if dev.idle_w.is_finite() && dev.idle_w >= 0.0 {
-        dev.idle_w
-    } else {
-        0.0
-    };
-    (idle.min(dev.tdp_w), dev.tdp_w)
 }

@@ -26,6 +26,9 @@ fn all_finite(e: &Estimate) -> bool {
                             | "rank"
                             | "disqualified"
                             | "group"
+                            | "tokens_per_usd"
+                            | "usd_per_mtok_with_hardware"
+                            | "hardware"
                     )
                 } else {
                     walk(v)
