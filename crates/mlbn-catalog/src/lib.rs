@@ -79,6 +79,16 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+fn device_kind_key(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Gpu => "gpu",
+        DeviceKind::AppleSoc => "apple-soc",
+        DeviceKind::Apu => "apu",
+        DeviceKind::Cpu => "cpu",
+        DeviceKind::Accelerator => "accelerator",
+    }
+}
+
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, LoadError> {
     toml::from_str(text).map_err(|e| LoadError {
         file: file.to_string(),
@@ -128,6 +138,17 @@ impl Catalog {
                 }
             }
         }
+        if !devices.is_empty()
+            && !runtimes
+                .iter()
+                .any(|r| r.family == "llama.cpp" && r.backend == "auto")
+        {
+            // default_runtime_for needs a family entry to choose a backend from.
+            return Err(LoadError {
+                file: "runtimes.toml".to_string(),
+                message: "devices need a `llama.cpp` family entry (backend = \"auto\")".to_string(),
+            });
+        }
         let index =
             resolve::Indexes::build(&devices, &models, &quants, &kv_types, &runtimes, &links)
                 .map_err(|message| LoadError {
@@ -162,6 +183,74 @@ impl Catalog {
     }
     pub fn link(&self, name: &str) -> Resolution<'_, Link> {
         self.index.links.resolve(name, &self.links)
+    }
+
+    /// Devices matching a free-text query (every word, or a word prefix), best first; all
+    /// devices for an empty query. For `mlbn catalog devices QUERY`.
+    pub fn search_devices(&self, query: &str) -> Vec<&Device> {
+        self.index.devices.search(query, &self.devices)
+    }
+    pub fn search_runtimes(&self, query: &str) -> Vec<&Runtime> {
+        self.index.runtimes.search(query, &self.runtimes)
+    }
+    pub fn search_links(&self, query: &str) -> Vec<&Link> {
+        self.index.links.search(query, &self.links)
+    }
+
+    /// Resolve a link name in the context of a device: a bare family word (`nvlink`,
+    /// `infinity fabric`) means the device's own link of that kind when it has one, so
+    /// `2x rtx3090 nvlink` gets the 3090 bridge and `8x a100 nvlink` gets NVLink 3.
+    pub fn link_for_device(&self, name: &str, device: &Device) -> Resolution<'_, Link> {
+        let r = self.link(name);
+        if let Resolution::Found(l) = &r
+            && l.family_default
+            && let Some(own) = device
+                .interconnects
+                .iter()
+                .filter_map(|id| self.link_by_id(id))
+                .find(|own| own.kind == l.kind)
+        {
+            return Resolution::Found(own);
+        }
+        r
+    }
+
+    /// The concrete runtime of `family` (`llama.cpp`, `vllm`, ...) for `device`: the family
+    /// entry's `default_backends` picks it by `vendor-kind`, then `kind`, then `vendor`; a family
+    /// without such a table gives its first entry that runs on the device's vendor.
+    pub fn runtime_backend_for(&self, family: &str, device: &Device) -> Option<&Runtime> {
+        let kind = device_kind_key(device.kind);
+        let keys = [
+            format!("{}-{kind}", device.vendor),
+            kind.to_string(),
+            device.vendor.clone(),
+        ];
+        let members = || self.runtimes.iter().filter(move |r| r.family == family);
+        if let Some(fam) = members().find(|r| !r.default_backends.is_empty()) {
+            return keys
+                .iter()
+                .find_map(|k| fam.default_backends.get(k))
+                .and_then(|id| self.runtime_by_id(id));
+        }
+        members().find(|r| {
+            r.runs_on
+                .iter()
+                .any(|v| *v == device.vendor || (device.kind == DeviceKind::Cpu && v == "cpu"))
+        })
+    }
+
+    /// The runtime assumed when a scenario names none: llama.cpp with the device's backend
+    /// (the runtime most single-stream local benchmarks use), or llama.cpp's CPU backend for a
+    /// device no llama.cpp GPU backend supports. The loader guarantees the family entry exists.
+    pub fn default_runtime_for(&self, device: &Device) -> &Runtime {
+        self.runtime_backend_for("llama.cpp", device)
+            .or_else(|| self.runtime_by_id("llama.cpp-cpu"))
+            .or_else(|| {
+                self.runtimes
+                    .iter()
+                    .find(|r| r.family == "llama.cpp" && r.backend == "auto")
+            })
+            .expect("loader checks that a llama.cpp family entry exists")
     }
 
     pub fn device_by_id(&self, id: &str) -> Option<&Device> {

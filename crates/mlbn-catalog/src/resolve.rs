@@ -1,10 +1,33 @@
 //! Forgiving, deterministic name resolution.
 //!
-//! Names are normalised (case, spaces, dashes, underscores and vendor words don't matter) and
-//! looked up in an alias index built once; an unknown name gets up to three suggestions.
+//! Two layers:
+//!
+//! 1. **Exact keys.** Ids, display names and aliases are normalised (case, spaces, dashes and
+//!    punctuation removed) into one index. A query whose normalised form is a key resolves at once.
+//! 2. **Token matching** (devices, runtimes, links). A free-form name such as
+//!    `"Tesla V100 32GB (PCIe vs SXM not stated)"` or `"llama.cpp (CUDA, May 2024)"` is read as:
+//!    - *main text* (outside parentheses, before the first `,` or `;`): every token of it that
+//!      the table knows must appear in a candidate's vocabulary. Unknown words (`framework`,
+//!      `desktop`) are noise and ignored; for devices an unknown *model number* (a token with a
+//!      digit, such as `5095`) makes the name unknown rather than silently matching something.
+//!    - *hints* (parenthesised text and anything after a `,`/`;`, plus letter/digit pieces of
+//!      tokens such as `rocm` in `rocm721`): they never exclude a candidate, they only rank.
+//!    - *memory and core counts* (`512GB`, `2x512GB`, `76-core`, `80c`, a bare `512` for
+//!      devices): they filter variants when some candidate matches them.
+//!
+//!    Candidates are ranked by (hint tokens matched, descending) then (name tokens the main text
+//!    did not mention, ascending), so `RTX 4080` prefers the 4080 to the 4080 SUPER and
+//!    `llama.cpp (CUDA)` prefers the CUDA backend to the family entry. A tie between variants of
+//!    one `family` goes to the family's default variant when it is among them, otherwise to the
+//!    most GPU cores, then the most memory (`M3 Pro 18GB` → the 18-core 18 GB part). Any other
+//!    tie is reported as [`Resolution::Ambiguous`] with the candidates. Nothing matching gives
+//!    [`Resolution::NotFound`] with up to three suggestions.
+//!
+//! Vendor and product-line words (`nvidia`, `geforce`, `amd`, `radeon`, `apple`, `mac`,
+//! `studio`, `intel`, `arc`, …) are dropped from both sides before matching.
 
 use crate::schema::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Outcome of looking a name up.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +35,7 @@ pub enum Resolution<'a, T> {
     Found(&'a T),
     /// The name matches several entries equally well; all are listed.
     Ambiguous(Vec<&'a T>),
-    /// Nothing matches; up to three display names that come close.
+    /// Nothing matches; up to three ids that come close.
     NotFound {
         suggestions: Vec<String>,
     },
@@ -39,6 +62,18 @@ pub(crate) trait Named {
     fn id(&self) -> &str;
     fn display_name(&self) -> &str;
     fn aliases(&self) -> &[String];
+    fn family(&self) -> Option<&str> {
+        None
+    }
+    fn family_default(&self) -> bool {
+        false
+    }
+    fn mem_gb(&self) -> Option<f64> {
+        None
+    }
+    fn gpu_cores(&self) -> Option<u32> {
+        None
+    }
 }
 
 macro_rules! named {
@@ -50,7 +85,7 @@ macro_rules! named {
         }
     )*};
 }
-named!(Device, Model, Quant, Runtime, Link);
+named!(Model, Quant);
 
 impl Named for KvType {
     fn id(&self) -> &str {
@@ -64,6 +99,67 @@ impl Named for KvType {
     }
 }
 
+impl Named for Device {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn display_name(&self) -> &str {
+        &self.name
+    }
+    fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+    fn family(&self) -> Option<&str> {
+        self.family.as_deref()
+    }
+    fn family_default(&self) -> bool {
+        self.family_default
+    }
+    fn mem_gb(&self) -> Option<f64> {
+        Some(self.mem_gb)
+    }
+    fn gpu_cores(&self) -> Option<u32> {
+        self.gpu_cores
+    }
+}
+
+impl Named for Runtime {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn display_name(&self) -> &str {
+        &self.name
+    }
+    fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+    fn family(&self) -> Option<&str> {
+        Some(&self.family)
+    }
+    fn family_default(&self) -> bool {
+        self.backend == "auto"
+    }
+}
+
+impl Named for Link {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn display_name(&self) -> &str {
+        &self.name
+    }
+    fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+    fn family(&self) -> Option<&str> {
+        self.family.as_deref()
+    }
+    fn family_default(&self) -> bool {
+        self.family_default
+    }
+}
+
+/// Exact-key index: normalised id, name and aliases → entries.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
     by_key: HashMap<String, Vec<usize>>,
@@ -96,20 +192,28 @@ impl Index {
         Ok(Index { by_key })
     }
 
+    fn exact(&self, key: &str) -> Option<&[usize]> {
+        self.by_key
+            .get(key)
+            .map(Vec::as_slice)
+            .filter(|s| !s.is_empty())
+    }
+
     pub(crate) fn resolve<'a, T: Named>(&self, name: &str, items: &'a [T]) -> Resolution<'a, T> {
         let key = normalize(name);
-        match self.by_key.get(&key).map(Vec::as_slice) {
+        match self.exact(&key) {
             Some([one]) => Resolution::Found(&items[*one]),
-            Some(many) if !many.is_empty() => {
-                Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect())
-            }
-            _ => Resolution::NotFound {
+            Some(many) => Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect()),
+            None => Resolution::NotFound {
                 suggestions: self.suggest(&key, items),
             },
         }
     }
 
     fn suggest<T: Named>(&self, key: &str, items: &[T]) -> Vec<String> {
+        if key.is_empty() {
+            return Vec::new();
+        }
         let mut scored: Vec<(f64, &str)> = self
             .by_key
             .iter()
@@ -130,14 +234,532 @@ impl Index {
     }
 }
 
-#[derive(Debug, Default)]
+/// How a table's names are read by the token matcher.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style {
+    /// Words dropped from names and queries.
+    stopwords: &'static [&'static str],
+    /// Multi-word phrases dropped before tokens are read (`macbook pro`).
+    stop_phrases: &'static [&'static [&'static str]],
+    /// Devices: memory/core numbers are read, and an unknown model number means "unknown".
+    numbers_matter: bool,
+    /// Runtimes: tokens with digits are versions, build numbers or hashes, never required.
+    digits_are_versions: bool,
+}
+
+pub(crate) const DEVICE_STYLE: Style = Style {
+    stopwords: &[
+        "nvidia",
+        "geforce",
+        "amd",
+        "radeon",
+        "apple",
+        "mac",
+        "macbook",
+        "imac",
+        "studio",
+        "mini",
+        "intel",
+        "arc",
+        "instinct",
+        "gpu",
+        "gpus",
+        "graphics",
+        "card",
+        "the",
+        "with",
+        "and",
+        "of",
+        "edition",
+        "founders",
+        "generation",
+        "desktop",
+        "laptop",
+    ],
+    stop_phrases: &[
+        &["macbook", "pro"],
+        &["macbook", "air"],
+        &["mac", "pro"],
+        &["imac", "pro"],
+    ],
+    numbers_matter: true,
+    digits_are_versions: false,
+};
+
+pub(crate) const RUNTIME_STYLE: Style = Style {
+    stopwords: &["the", "with", "and", "of", "on"],
+    stop_phrases: &[],
+    numbers_matter: false,
+    digits_are_versions: true,
+};
+
+pub(crate) const LINK_STYLE: Style = Style {
+    stopwords: &["the", "with", "and", "of", "on"],
+    stop_phrases: &[],
+    numbers_matter: false,
+    digits_are_versions: false,
+};
+
+/// A name read into tokens: the words, plus memory sizes and GPU-core counts found in it.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Reading {
+    tokens: Vec<String>,
+    mem_gb: Vec<f64>,
+    cores: Vec<u32>,
+    /// Bare numbers that may be a memory size (`mac-m3-ultra-512`).
+    bare: Vec<u64>,
+}
+
+fn split_alnum(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Letter/digit pieces of a token: `rocm721` → `rocm`, `721`; `sxm2` → `sxm`, `2`.
+fn pieces(token: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut cur_digit: Option<bool> = None;
+    for c in token.chars() {
+        let d = c.is_ascii_digit();
+        if cur_digit.is_some_and(|p| p != d) {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur_digit = Some(d);
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    if out.len() < 2 { Vec::new() } else { out }
+}
+
+fn all_digits(t: &str) -> bool {
+    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit())
+}
+
+fn has_digit(t: &str) -> bool {
+    t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `512gb` → 512; `2x512gb` → 512; `1tb` → 1024.
+fn mem_token(t: &str) -> Option<f64> {
+    let t = match t.find('x') {
+        Some(i) if all_digits(&t[..i]) => &t[i + 1..],
+        _ => t,
+    };
+    for (unit, scale) in [("gb", 1.0), ("tb", 1024.0)] {
+        if let Some(num) = t.strip_suffix(unit)
+            && all_digits(num)
+            && num.len() <= 5
+        {
+            return num.parse::<f64>().ok().map(|n| n * scale);
+        }
+    }
+    None
+}
+
+/// `80c` / `80core` → 80.
+fn cores_token(t: &str) -> Option<u32> {
+    ["core", "cores", "c"]
+        .iter()
+        .filter_map(|s| t.strip_suffix(s))
+        .find(|n| all_digits(n) && n.len() <= 3)
+        .and_then(|n| n.parse().ok())
+}
+
+fn read(text: &str, style: &Style) -> Reading {
+    let raw = split_alnum(text);
+    let mut r = Reading::default();
+    let mut i = 0;
+    while i < raw.len() {
+        let t = raw[i].as_str();
+        let next = raw.get(i + 1).map(String::as_str);
+        let after = raw.get(i + 2).map(String::as_str);
+        if let Some(phrase) = style.stop_phrases.iter().find(|p| {
+            p.len() <= raw.len() - i && p.iter().enumerate().all(|(k, w)| raw[i + k] == *w)
+        }) {
+            i += phrase.len();
+            continue;
+        }
+        if style.numbers_matter {
+            if let Some(m) = mem_token(t) {
+                r.mem_gb.push(m);
+                i += 1;
+                continue;
+            }
+            if all_digits(t) && matches!(next, Some("gb")) {
+                if let Ok(n) = t.parse::<f64>() {
+                    r.mem_gb.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            if all_digits(t) && matches!(next, Some("core" | "cores")) {
+                // "28-core CPU" describes the CPU, not the GPU variant.
+                if after == Some("cpu") {
+                    i += 3;
+                    continue;
+                }
+                if let Ok(n) = t.parse() {
+                    r.cores.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            if let Some(n) = cores_token(t) {
+                if next == Some("cpu") {
+                    i += 2;
+                    continue;
+                }
+                r.cores.push(n);
+                i += 1;
+                continue;
+            }
+            // A count prefix such as `2x` in `2x 512GB`.
+            if t.len() > 1 && t.ends_with('x') && all_digits(&t[..t.len() - 1]) {
+                i += 1;
+                continue;
+            }
+        }
+        if !style.stopwords.contains(&t) {
+            r.tokens.push(t.to_string());
+        }
+        i += 1;
+    }
+    r
+}
+
+/// Split a query into main text and hint text (parenthesised, or after the first `,`/`;`).
+fn split_query(text: &str) -> (String, String) {
+    let mut main = String::new();
+    let mut hint = String::new();
+    let mut depth = 0usize;
+    let mut tail = false;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                hint.push(' ');
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                hint.push(' ');
+            }
+            ',' | ';' if depth == 0 => {
+                tail = true;
+                hint.push(' ');
+            }
+            _ if depth > 0 || tail => hint.push(c),
+            _ => main.push(c),
+        }
+    }
+    (main, hint)
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// Tokens of each name (id, display name, aliases).
+    names: Vec<Vec<String>>,
+    /// Tokens and concatenations of up to three adjacent tokens of every name.
+    vocab: HashSet<String>,
+    /// `vocab` plus letter/digit pieces, for hint matching.
+    soft: HashSet<String>,
+}
+
+/// Token index for devices, runtimes and links.
+#[derive(Debug)]
+pub(crate) struct TokenIndex {
+    style: Style,
+    entries: Vec<Entry>,
+    vocab: HashSet<String>,
+}
+
+/// Hint tokens that carry too little to rank by.
+fn useful_hint(t: &str) -> bool {
+    t.len() >= 2 && !all_digits(t)
+}
+
+impl TokenIndex {
+    fn build<T: Named>(items: &[T], style: Style) -> TokenIndex {
+        let mut vocab = HashSet::new();
+        let entries = items
+            .iter()
+            .map(|item| {
+                let names: Vec<Vec<String>> = std::iter::once(item.id())
+                    .chain(std::iter::once(item.display_name()))
+                    .chain(item.aliases().iter().map(String::as_str))
+                    .map(|n| read(n, &style).tokens)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let mut v = HashSet::new();
+                for toks in &names {
+                    for i in 0..toks.len() {
+                        let mut cat = String::new();
+                        for t in toks.iter().skip(i).take(3) {
+                            cat.push_str(t);
+                            v.insert(cat.clone());
+                        }
+                    }
+                }
+                let mut soft = v.clone();
+                for t in names.iter().flatten() {
+                    soft.extend(pieces(t));
+                }
+                vocab.extend(v.iter().cloned());
+                Entry {
+                    names,
+                    vocab: v,
+                    soft,
+                }
+            })
+            .collect();
+        TokenIndex {
+            style,
+            entries,
+            vocab,
+        }
+    }
+
+    /// Merge adjacent query tokens whose concatenation is a known token (`mi 300x` → `mi300x`).
+    fn merge(&self, tokens: Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+        let mut i = 0;
+        while i < tokens.len() {
+            let mut taken = 1;
+            for n in [3usize, 2] {
+                if i + n <= tokens.len() {
+                    let parts = &tokens[i..i + n];
+                    let cat: String = parts.concat();
+                    if self.vocab.contains(&cat) && parts.iter().any(|p| !self.vocab.contains(p)) {
+                        out.push(cat);
+                        taken = n;
+                        break;
+                    }
+                }
+            }
+            if taken == 1 {
+                out.push(tokens[i].clone());
+            }
+            i += taken;
+        }
+        out
+    }
+
+    /// Candidates for `query`, best first, with the decision; `None` when the query names
+    /// something the table does not know.
+    fn rank<T: Named>(&self, query: &str, items: &[T]) -> Option<Vec<usize>> {
+        let (main_text, hint_text) = split_query(query);
+        let main = read(&main_text, &self.style);
+        let hint = read(&hint_text, &self.style);
+        let main_tokens = self.merge(main.tokens);
+
+        let mut required: Vec<&str> = Vec::new();
+        let mut hints: HashSet<String> = HashSet::new();
+        let mut bare: Vec<f64> = Vec::new();
+        for t in &main_tokens {
+            if self.vocab.contains(t) && !(self.style.digits_are_versions && has_digit(t)) {
+                required.push(t);
+            } else if self.style.numbers_matter && has_digit(t) {
+                if all_digits(t) {
+                    bare.push(t.parse().ok()?);
+                } else {
+                    // An unknown model number: do not guess.
+                    return None;
+                }
+            } else {
+                hints.insert(t.clone());
+            }
+            hints.extend(pieces(t));
+        }
+        for t in self.merge(hint.tokens) {
+            hints.extend(pieces(&t));
+            hints.insert(t);
+        }
+        hints.retain(|h| useful_hint(h));
+        if required.is_empty() {
+            return None;
+        }
+
+        let mut cands: Vec<usize> = (0..self.entries.len())
+            // A letter/digit piece counts too: `SXM` matches `SXM4`.
+            .filter(|&i| required.iter().all(|t| self.entries[i].soft.contains(*t)))
+            .collect();
+        if cands.is_empty() {
+            return None;
+        }
+
+        let mems: Vec<f64> = main.mem_gb.iter().chain(&hint.mem_gb).copied().collect();
+        filter_if_any(&mut cands, |i| {
+            items[i]
+                .mem_gb()
+                .is_some_and(|m| mems.iter().any(|q| (q - m).abs() < 0.5))
+        });
+        if !bare.is_empty() {
+            let fits = |i: usize| {
+                items[i]
+                    .mem_gb()
+                    .is_some_and(|m| bare.iter().any(|q| (q - m).abs() < 0.5))
+            };
+            // A bare number that is neither a known token nor a memory size: unknown name.
+            if !cands.iter().any(|&i| fits(i)) {
+                return None;
+            }
+            cands.retain(|&i| fits(i));
+        }
+        let cores: Vec<u32> = main.cores.iter().chain(&hint.cores).copied().collect();
+        filter_if_any(&mut cands, |i| {
+            items[i].gpu_cores().is_some_and(|c| cores.contains(&c))
+        });
+
+        let covered: HashSet<&str> = main_tokens.iter().map(String::as_str).collect();
+        let mut scored: Vec<(usize, usize, usize)> = cands
+            .into_iter()
+            .map(|i| {
+                let e = &self.entries[i];
+                let hint_hits = hints.iter().filter(|h| e.soft.contains(h.as_str())).count();
+                let extras = e
+                    .names
+                    .iter()
+                    .map(|n| uncovered(n, &covered))
+                    .min()
+                    .unwrap_or(usize::MAX);
+                (i, hint_hits, extras)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
+        let best = (scored[0].1, scored[0].2);
+        let mut top: Vec<usize> = scored
+            .iter()
+            .take_while(|s| (s.1, s.2) == best)
+            .map(|s| s.0)
+            .collect();
+        if top.len() > 1 {
+            let fam = items[top[0]].family();
+            if fam.is_some() && top.iter().all(|&i| items[i].family() == fam) {
+                top.sort_by(|&a, &b| {
+                    let (x, y) = (&items[a], &items[b]);
+                    y.family_default()
+                        .cmp(&x.family_default())
+                        .then(y.gpu_cores().cmp(&x.gpu_cores()))
+                        .then(
+                            y.mem_gb()
+                                .unwrap_or(0.0)
+                                .total_cmp(&x.mem_gb().unwrap_or(0.0)),
+                        )
+                        .then(x.id().cmp(y.id()))
+                });
+                top.truncate(1);
+            }
+        }
+        Some(top)
+    }
+
+    /// Entries whose vocabulary has every query word (or a word starting with it), best first.
+    fn search(&self, query: &str) -> Vec<usize> {
+        let r = read(query, &self.style);
+        let tokens = self.merge(r.tokens);
+        let mut out: Vec<(usize, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                tokens.iter().all(|t| {
+                    e.vocab.contains(t) || e.soft.iter().any(|v| v.starts_with(t.as_str()))
+                })
+            })
+            .map(|(i, e)| {
+                let covered: HashSet<&str> = tokens.iter().map(String::as_str).collect();
+                let extras = e
+                    .names
+                    .iter()
+                    .map(|n| uncovered(n, &covered))
+                    .min()
+                    .unwrap_or(0);
+                (i, extras)
+            })
+            .collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        out.into_iter().map(|(i, _)| i).collect()
+    }
+}
+
+fn filter_if_any(cands: &mut Vec<usize>, keep: impl Fn(usize) -> bool) {
+    if cands.iter().any(|&i| keep(i)) {
+        cands.retain(|&i| keep(i));
+    }
+}
+
+/// Tokens of one name not covered by the query (a query token covers a run of adjacent name
+/// tokens when it equals their concatenation).
+fn uncovered(name: &[String], covered: &HashSet<&str>) -> usize {
+    let mut hit = vec![false; name.len()];
+    for i in 0..name.len() {
+        let mut cat = String::new();
+        for j in i..name.len().min(i + 3) {
+            cat.push_str(&name[j]);
+            if covered.contains(cat.as_str()) {
+                hit[i..=j].iter_mut().for_each(|h| *h = true);
+            }
+        }
+    }
+    hit.iter().filter(|h| !**h).count()
+}
+
+/// Exact keys first, then tokens.
+#[derive(Debug)]
+pub(crate) struct Resolver {
+    exact: Index,
+    tokens: TokenIndex,
+}
+
+impl Resolver {
+    fn build<T: Named>(items: &[T], table: &str, style: Style) -> Result<Resolver, String> {
+        Ok(Resolver {
+            exact: Index::build(items, table)?,
+            tokens: TokenIndex::build(items, style),
+        })
+    }
+
+    pub(crate) fn resolve<'a, T: Named>(&self, name: &str, items: &'a [T]) -> Resolution<'a, T> {
+        // Bound the work on pasted junk; real names are short.
+        let name: String = name.chars().take(512).collect();
+        let key = normalize(&name);
+        if let Some(hit) = self.exact.exact(&key) {
+            return match hit {
+                [one] => Resolution::Found(&items[*one]),
+                many => Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect()),
+            };
+        }
+        match self.tokens.rank(&name, items) {
+            Some(top) if top.len() == 1 => Resolution::Found(&items[top[0]]),
+            Some(top) => Resolution::Ambiguous(top.into_iter().map(|i| &items[i]).collect()),
+            None => Resolution::NotFound {
+                suggestions: self.exact.suggest(&key, items),
+            },
+        }
+    }
+
+    pub(crate) fn search<'a, T: Named>(&self, query: &str, items: &'a [T]) -> Vec<&'a T> {
+        let query: String = query.chars().take(512).collect();
+        self.tokens
+            .search(&query)
+            .into_iter()
+            .map(|i| &items[i])
+            .collect()
+    }
+}
+
+#[derive(Debug)]
 pub(crate) struct Indexes {
-    pub devices: Index,
+    pub devices: Resolver,
     pub models: Index,
     pub quants: Index,
     pub kv_types: Index,
-    pub runtimes: Index,
-    pub links: Index,
+    pub runtimes: Resolver,
+    pub links: Resolver,
 }
 
 impl Indexes {
@@ -150,12 +772,51 @@ impl Indexes {
         links: &[Link],
     ) -> Result<Indexes, String> {
         Ok(Indexes {
-            devices: Index::build(devices, "device")?,
+            devices: Resolver::build(devices, "device", DEVICE_STYLE)?,
             models: Index::build(models, "model")?,
             quants: Index::build(quants, "quant")?,
             kv_types: Index::build(kv_types, "kv")?,
-            runtimes: Index::build(runtimes, "runtime")?,
-            links: Index::build(links, "link")?,
+            runtimes: Resolver::build(runtimes, "runtime", RUNTIME_STYLE)?,
+            links: Resolver::build(links, "link", LINK_STYLE)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_extracts_memory_and_cores() {
+        let r = read("Mac M2 Ultra 192GB (76-core GPU)", &DEVICE_STYLE);
+        assert_eq!(r.tokens, vec!["m2", "ultra"]);
+        assert_eq!(r.mem_gb, vec![192.0]);
+        assert_eq!(r.cores, vec![76]);
+        let r = read("M3 Ultra 32-core CPU 2x512GB 80c", &DEVICE_STYLE);
+        assert_eq!(r.tokens, vec!["m3", "ultra"]);
+        assert_eq!(r.mem_gb, vec![512.0]);
+        assert_eq!(r.cores, vec![80]);
+    }
+
+    #[test]
+    fn query_splits_main_from_hints() {
+        let (m, h) = split_query("H100 80GB (form factor; PCIe), transcription");
+        assert_eq!(m.trim(), "H100 80GB");
+        assert!(h.contains("PCIe") && h.contains("transcription"));
+    }
+
+    #[test]
+    fn pieces_split_letters_from_digits() {
+        assert_eq!(pieces("rocm721"), vec!["rocm", "721"]);
+        assert!(pieces("cuda").is_empty());
+    }
+
+    #[test]
+    fn uncovered_counts_concatenations() {
+        let name: Vec<String> = vec!["rtx".into(), "4090".into()];
+        let q: HashSet<&str> = ["rtx4090"].into_iter().collect();
+        assert_eq!(uncovered(&name, &q), 0);
+        let q: HashSet<&str> = ["4090"].into_iter().collect();
+        assert_eq!(uncovered(&name, &q), 1);
     }
 }

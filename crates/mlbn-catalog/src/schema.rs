@@ -81,6 +81,12 @@ pub struct Device {
     /// e.g. `["nvlink4", "pcie5-x16"]`, `["tb5", "10gbe"]`.
     #[serde(default)]
     pub interconnects: Vec<String>,
+    /// Variant group (memory size, GPU cores, form factor), e.g. `m3-ultra`, `a100`.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// The variant a family-only name (`M3 Ultra`, `A100`) resolves to.
+    #[serde(default)]
+    pub family_default: bool,
     /// Apple / APU GPU core count where variants differ by it.
     #[serde(default)]
     pub gpu_cores: Option<u32>,
@@ -292,6 +298,10 @@ pub struct Runtime {
     pub runs_on: Vec<String>,
     /// Strategies it implements: `pipeline`, `tensor`, `data`, `expert`, `phase-split`, ...
     pub strategies: Vec<String>,
+    /// On a family entry (`backend = "auto"`): the concrete runtime id per device, keyed by
+    /// `vendor-kind` (e.g. `amd-apu`), `vendor` or `kind`, tried in that order.
+    #[serde(default)]
+    pub default_backends: BTreeMap<String, String>,
     pub source: String,
     #[serde(default)]
     pub notes: Option<String>,
@@ -323,6 +333,12 @@ pub struct Link {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub kind: LinkKind,
+    /// Generation group, e.g. `nvlink`, `pcie4`, `thunderbolt`, `ethernet`.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// What a bare family word (`nvlink`, `pcie4`) means when no device says otherwise.
+    #[serde(default)]
+    pub family_default: bool,
     /// Usable bandwidth per direction, GB/s.
     pub bw_gbps: f64,
     /// One-way latency of a small message, microseconds.
