@@ -131,6 +131,7 @@ pub struct DeviceField {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Directive {
+    /// The keyword, its text lowercased (keywords are case-insensitive).
     pub keyword: Word,
     pub args: Vec<Arg>,
 }
@@ -186,8 +187,8 @@ impl Value {
 }
 
 /// Units as people write them, normalised. The numeric value is already scaled by any
-/// magnitude suffix: `8k` tokens is 8192 (token counts use binary k, as context sizes do),
-/// `1.5M` is 1_500_000, `2TB/s` stays `2` with unit `TbPerS`.
+/// magnitude suffix: `8k` tokens is 8192 and `1M` is 1_048_576 (token counts use binary
+/// magnitudes, as context sizes do), `$6k` is 6000 dollars, `2TB/s` stays `2` with unit `TbPerS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// A plain number or token count (`8`, `8k`).
@@ -219,4 +220,91 @@ pub struct Quantity {
     pub span: Span,
     pub value: f64,
     pub unit: Unit,
+}
+
+impl SourceFile {
+    /// A copy with every span zeroed, for comparing what two texts *mean* (the formatter's
+    /// `parse(format(x))` check, caching by content).
+    pub fn without_spans(&self) -> SourceFile {
+        let mut f = self.clone();
+        let z = Span::default();
+        fn word(w: &mut Word) {
+            w.span = Span::default();
+        }
+        fn quantity(q: &mut Quantity) {
+            q.span = Span::default();
+        }
+        fn value(v: &mut Value) {
+            match v {
+                Value::Quantity(q) => quantity(q),
+                Value::Word(w) => word(w),
+            }
+        }
+        fn kv(k: &mut KeyValue) {
+            k.span = Span::default();
+            word(&mut k.key);
+            value(&mut k.value);
+        }
+        fn hardware(h: &mut Hardware) {
+            for g in &mut h.groups {
+                g.span = Span::default();
+                if let Some(c) = &mut g.count {
+                    c.span = Span::default();
+                }
+                g.words.iter_mut().for_each(word);
+                g.options.iter_mut().for_each(kv);
+            }
+            if let Some((s, ws)) = &mut h.over {
+                *s = Span::default();
+                ws.iter_mut().for_each(word);
+            }
+        }
+        for c in &mut f.comments {
+            c.span = z;
+        }
+        for sc in &mut f.scenarios {
+            sc.span = z;
+            for st in &mut sc.statements {
+                st.span = z;
+                match &mut st.kind {
+                    StatementKind::Hardware(h) | StatementKind::Have(h) => hardware(h),
+                    StatementKind::Model(m) => {
+                        m.keyword = m.keyword.map(|_| z);
+                        m.words.iter_mut().for_each(word);
+                        m.options.iter_mut().for_each(kv);
+                    }
+                    StatementKind::Strategy(s) => {
+                        s.words.iter_mut().for_each(word);
+                        s.options.iter_mut().for_each(kv);
+                    }
+                    StatementKind::Phrase(p) => {
+                        p.words.iter_mut().for_each(word);
+                        p.options.iter_mut().for_each(kv);
+                    }
+                    StatementKind::DeviceDef(d) => {
+                        word(&mut d.name);
+                        d.body = z;
+                        for fl in &mut d.fields {
+                            fl.span = z;
+                            word(&mut fl.key);
+                            value(&mut fl.value);
+                        }
+                    }
+                    StatementKind::Directive(d) => {
+                        word(&mut d.keyword);
+                        for a in &mut d.args {
+                            match a {
+                                Arg::Word(w) => word(w),
+                                Arg::Quantity(q) => quantity(q),
+                                Arg::KeyValue(k) => kv(k),
+                            }
+                        }
+                    }
+                    StatementKind::Options(o) => o.iter_mut().for_each(kv),
+                    StatementKind::Error => {}
+                }
+            }
+        }
+        f
+    }
 }
