@@ -6,9 +6,13 @@
 //! are compiled in with `include_str!`, and a local `config.json` arrives as a string.
 #![forbid(unsafe_code)]
 
+mod arch;
+mod hf;
 mod resolve;
 mod schema;
 
+pub use arch::ActiveSplit;
+pub use hf::{HfImportError, model_from_hf_config, quant_hint_from_hf_config};
 pub use resolve::{Resolution, normalize};
 pub use schema::*;
 

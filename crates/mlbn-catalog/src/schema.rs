@@ -195,6 +195,7 @@ pub struct Model {
     /// Browse groups (seed Part 6.1): "Llama", "Qwen", "MoE", "Vision", ...
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Language-model parameters, billions (vision/audio encoders are in `encoder_params_b`).
     pub params_b: f64,
     /// Parameters used per token (equal to `params_b` for dense models).
     pub active_params_b: f64,
@@ -231,6 +232,14 @@ pub struct Model {
     /// projection.
     #[serde(default)]
     pub attn_output_gate: bool,
+    /// KV heads of the global (full-attention) layers when they differ from the sliding-window
+    /// layers' `kv_heads` (`num_global_key_value_heads`, Gemma 4).
+    #[serde(default)]
+    pub global_kv_heads: Option<u32>,
+    /// Head width of the global (full-attention) layers when it differs from `head_dim`
+    /// (`global_head_dim`, Gemma 4).
+    #[serde(default)]
+    pub global_head_dim: Option<u32>,
     /// Layers that reuse an earlier layer's KV cache and store none of their own
     /// (`num_kv_shared_layers`, Gemma 4 E2B/E4B).
     #[serde(default)]

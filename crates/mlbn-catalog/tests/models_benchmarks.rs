@@ -41,11 +41,19 @@ struct Row {
     model: String,
     quant: String,
     params_b: Option<f64>,
+    bits_per_weight: Option<f64>,
 }
 
 fn benchmark_rows() -> Option<Vec<Row>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/benchmarks");
-    let entries = std::fs::read_dir(&dir).ok()?;
+    // From the main checkout (`/work/main`) the data sits three levels up; from a worktree
+    // under `/work/wt/<name>` one more.
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let entries = [
+        "../../../shared/benchmarks",
+        "../../../../shared/benchmarks",
+    ]
+    .iter()
+    .find_map(|rel| std::fs::read_dir(base.join(rel)).ok())?;
     let mut out = Vec::new();
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -58,6 +66,7 @@ fn benchmark_rows() -> Option<Vec<Row>> {
         let header = &rows[0];
         let col = |name: &str| header.iter().position(|h| h == name).expect(name);
         let (m, q, p) = (col("model_hf_id"), col("quant"), col("params_b"));
+        let b = col("bits_per_weight");
         for r in &rows[1..] {
             if r.len() < header.len() {
                 continue;
@@ -67,6 +76,7 @@ fn benchmark_rows() -> Option<Vec<Row>> {
                 model: r[m].clone(),
                 quant: r[q].clone(),
                 params_b: r[p].trim().parse().ok(),
+                bits_per_weight: r[b].trim().parse().ok(),
             });
         }
     }
@@ -87,7 +97,7 @@ fn every_benchmark_model_and_quant_resolves() {
         println!("note: ../shared/benchmarks not present; skipping");
         return;
     };
-    assert!(!rows.is_empty());
+    assert!(rows.len() > 250, "read only {} benchmark rows", rows.len());
     let cat = Catalog::builtin();
     let mut missing = Vec::new();
     for r in &rows {
@@ -152,4 +162,37 @@ fn benchmark_params_agree_with_catalog() {
     off.sort();
     off.dedup();
     assert!(off.is_empty(), "params disagree:\n{}", off.join("\n"));
+}
+
+#[test]
+fn benchmark_bits_per_weight_agree_with_quant_table() {
+    let Some(rows) = benchmark_rows() else {
+        println!("note: ../shared/benchmarks not present; skipping");
+        return;
+    };
+    let cat = Catalog::builtin();
+    let mut off = Vec::new();
+    let mut checked = 0;
+    for r in &rows {
+        let (Some(bpw), Some(q)) = (r.bits_per_weight, cat.quant(&r.quant).found()) else {
+            continue;
+        };
+        checked += 1;
+        // Mixes vary with the model (embedding share, per-model recipes); 10% covers the
+        // measured spread of UD-Q4_K_XL (4.60-5.29) around its median.
+        if (q.bits_per_weight - bpw).abs() / bpw > 0.10 {
+            off.push(format!(
+                "{} `{}` row {bpw} vs {} {}",
+                r.model, r.quant, q.id, q.bits_per_weight
+            ));
+        }
+    }
+    assert!(checked > 100, "only {checked} rows carry bits_per_weight");
+    off.sort();
+    off.dedup();
+    assert!(
+        off.is_empty(),
+        "bits per weight disagree:\n{}",
+        off.join("\n")
+    );
 }
