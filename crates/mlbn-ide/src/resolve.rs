@@ -604,6 +604,39 @@ impl<'a> Resolver<'a> {
         if !rest.is_empty() {
             link = self.link_words(rest, Some(&device));
             link_span = Some(words_span(rest));
+            // A link the device has no port for (`rtx4090 nvlink`: GeForce 40 has no NVLink
+            // connector) is modelled as written, but said plainly.
+            if let Some(l) = &link
+                && !custom
+                && !device.interconnects.is_empty()
+                && !device.interconnects.iter().any(|id| {
+                    id == &l.id
+                        || self
+                            .cat
+                            .link_by_id(id)
+                            .is_some_and(|own| own.kind == l.kind)
+                })
+            {
+                let own = &device.interconnects[0];
+                self.diags.push(
+                    Diagnostic::warning(
+                        "link_not_on_device",
+                        format!(
+                            "{} has no {} (its links: {}); the estimate uses {} as written",
+                            device.name,
+                            link_kind_name(l.kind),
+                            device.interconnects.join(", "),
+                            l.id
+                        ),
+                        words_span(rest),
+                    )
+                    .with_fix(replace_fix(
+                        format!("use `{own}`"),
+                        words_span(rest),
+                        own.clone(),
+                    )),
+                );
+            }
         }
         Some(ResolvedDevice {
             device,
@@ -1687,6 +1720,23 @@ impl<'a> Resolver<'a> {
             self.diags.push(diag);
             return;
         }
+    }
+}
+
+fn link_kind_name(k: mlbn_catalog::LinkKind) -> &'static str {
+    use mlbn_catalog::LinkKind as K;
+    match k {
+        K::Pcie => "PCIe",
+        K::Nvlink => "NVLink",
+        K::Nvswitch => "NVSwitch",
+        K::InfinityFabric => "Infinity Fabric",
+        K::Ultrafusion => "UltraFusion",
+        K::Thunderbolt => "Thunderbolt",
+        K::Usb4 => "USB4",
+        K::Oculink => "OCuLink",
+        K::Ethernet => "Ethernet",
+        K::Infiniband => "InfiniBand",
+        _ => "such link",
     }
 }
 

@@ -283,3 +283,23 @@ fn a_config_json_becomes_the_model() {
     );
     assert_eq!(r.quant.id, "q8_0");
 }
+
+#[test]
+fn a_link_the_device_lacks_is_a_warning_with_a_fix() {
+    let text = "2x rtx4090 nvlink; llama3-70b q4";
+    let a = run(text);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "link_not_on_device")
+        .expect("warning");
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(d.span, span_of(text, "nvlink"));
+    let fixed = apply(text, &d.fixes[0].edits);
+    assert!(
+        !codes(&run(&fixed)).contains(&"link_not_on_device"),
+        "{fixed}"
+    );
+    // The RTX 3090 has an NVLink bridge: no warning.
+    assert!(!codes(&run("2x rtx3090 nvlink; llama3-70b q4")).contains(&"link_not_on_device"));
+}

@@ -115,7 +115,7 @@ pub fn scenario_rows(r: &ResolvedScenario) -> Vec<(String, String)> {
         let link = g
             .link
             .as_ref()
-            .map(|l| format!(", {}", l.name))
+            .map(|l| format!(", link {}", l.id))
             .unwrap_or_default();
         let custom = if g.custom {
             ", defined in the file"

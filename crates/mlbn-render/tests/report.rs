@@ -23,6 +23,20 @@ fn redact(s: &str) -> String {
             }
             l.push(c);
         }
+        // Time units follow the magnitude (ms, s, min), which calibration moves.
+        for unit in ["min", "ms", "s", "h"] {
+            let pat = format!("# {unit}");
+            let mut from = 0;
+            while let Some(i) = l[from..].find(&pat).map(|i| i + from) {
+                let end = i + pat.len();
+                if l[end..].chars().next().is_some_and(char::is_alphabetic) {
+                    from = end;
+                    continue;
+                }
+                l.replace_range(i..end, "# <time>");
+                from = i + "# <time>".len();
+            }
+        }
         out.push_str(&l);
         out.push('\n');
     }
@@ -35,10 +49,45 @@ fn report(text: &str) -> String {
     text_report(&a, &ReportOptions { color: false })
 }
 
+/// What the snapshots pin is this crate's layout; the engine's sentences (strategy summary,
+/// finding messages) and which findings it raises evolve with the engine, so they are cut.
+fn engine_text_cut(s: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_findings = false;
+    let mut in_speed = false;
+    for line in s.lines() {
+        if line == "Speed" {
+            in_speed = true;
+        } else if line.is_empty() {
+            in_speed = false;
+        }
+        if line == "Findings" || line == "**Findings**" {
+            in_findings = true;
+            out.push(format!("{line} (engine text cut)"));
+            continue;
+        }
+        if in_findings {
+            if line.is_empty() || line.starts_with("##") {
+                in_findings = false;
+            } else {
+                continue;
+            }
+        }
+        if let Some(i) = line.find("strategy  ").filter(|_| in_speed) {
+            out.push(format!("{}strategy  <engine summary>", &line[..i]));
+        } else if line.starts_with("**Strategy**:") {
+            out.push("**Strategy**: <engine summary>".to_string());
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out.join("\n") + "\n"
+}
+
 #[test]
 fn single_gpu_report() {
     let out = report("rtx4090\nllama3-8b q4_k_m prompt=512 gen=128");
-    insta::assert_snapshot!(redact(&out));
+    insta::assert_snapshot!(redact(&engine_text_cut(&out)));
 }
 
 #[test]
@@ -47,7 +96,7 @@ fn card_example_report_marks_defaults() {
     assert!(out.contains("(default)"));
     assert!(out.contains("(default: prompt, gen, batch)"));
     assert!(!out.contains("estimates are not available"));
-    insta::assert_snapshot!(redact(&out));
+    insta::assert_snapshot!(redact(&engine_text_cut(&out)));
 }
 
 #[test]
@@ -58,7 +107,7 @@ fn overflow_report_has_findings_with_fixes() {
         out.contains("does_not_fit") || out.contains("host_overflow"),
         "{out}"
     );
-    insta::assert_snapshot!(redact(&out));
+    insta::assert_snapshot!(redact(&engine_text_cut(&out)));
 }
 
 #[test]
@@ -98,7 +147,7 @@ fn markdown_report_snapshot() {
     let md = markdown_report(&a);
     assert!(md.starts_with("## "));
     assert!(md.contains("| device | weights |"));
-    insta::assert_snapshot!(redact(&md));
+    insta::assert_snapshot!(redact(&engine_text_cut(&md)));
 }
 
 #[test]
