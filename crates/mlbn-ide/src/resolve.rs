@@ -464,6 +464,8 @@ struct Draft {
     quant: Option<Quant>,
     /// A quantized checkpoint's own format, from its config.json.
     quant_hint: Option<Quant>,
+    /// The quant as written (`q4`), to tell a shorthand from an explicit format.
+    quant_word: Option<String>,
     kv: Option<KvType>,
     runtime: Option<Runtime>,
     strategy: Option<StrategySpec>,
@@ -997,6 +999,7 @@ impl<'a> Resolver<'a> {
                     } else {
                         d.quant = Some(q.clone());
                         d.spans.quant = Some(span);
+                        d.quant_word = Some(join(&rest[..n]));
                     }
                     i += n;
                 }
@@ -1563,20 +1566,6 @@ impl<'a> Resolver<'a> {
                 (m, None)
             }
         };
-        let quant = match d.quant {
-            Some(q) => q,
-            None => {
-                let q = match d.quant_hint {
-                    Some(q) => q,
-                    None => default_quant(cat, &devices)?,
-                };
-                defaulted.push(Defaulted {
-                    field: "quant",
-                    value: q.id.clone(),
-                });
-                q
-            }
-        };
         let kv = match d.kv {
             Some(k) => k,
             None => {
@@ -1588,6 +1577,12 @@ impl<'a> Resolver<'a> {
                 k
             }
         };
+        // A shorthand names a width, not a format: it does not pick the runtime.
+        let written_format = d
+            .quant
+            .as_ref()
+            .filter(|_| !d.quant_word.as_deref().is_some_and(is_shorthand))
+            .map(|q| q.format.clone());
         let runtime = match d.runtime {
             Some(r) => {
                 let r = concrete_runtime(cat, &r, &devices);
@@ -1595,12 +1590,47 @@ impl<'a> Resolver<'a> {
                 r
             }
             None => {
-                let r = default_runtime(cat, &devices)?;
+                let r = default_runtime(cat, &devices, written_format.as_deref())?;
                 defaulted.push(Defaulted {
                     field: "runtime",
                     value: r.id.clone(),
                 });
                 r
+            }
+        };
+        let shorthand = d.quant_word.as_deref().is_some_and(is_shorthand);
+        let quant = match d.quant {
+            // A shorthand (`q4`, `8bit`) means the runtime's own format of that width.
+            Some(q) if shorthand && q.format == "gguf" && runtime.family != "llama.cpp" => {
+                server_or_mlx_equivalent(cat, &runtime, &devices, &q).unwrap_or(q)
+            }
+            Some(q) if runtime.family == "mlx" && q.format == "gguf" => {
+                if let (Some(m), Some(span)) = (mlx_equivalent(cat, &q), d.spans.quant) {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            "quant_runtime_mismatch",
+                            format!(
+                                "MLX loads MLX weights, not GGUF {}; the estimate uses {} as written",
+                                q.name, q.name
+                            ),
+                            span,
+                        )
+                        .with_fix(replace_fix(format!("use `{}`", m.id), span, m.id.clone())),
+                    );
+                }
+                q
+            }
+            Some(q) => q,
+            None => {
+                let q = match d.quant_hint {
+                    Some(q) => q,
+                    None => default_quant(cat, &devices)?,
+                };
+                defaulted.push(Defaulted {
+                    field: "quant",
+                    value: q.id.clone(),
+                });
+                q
             }
         };
         let strategy = match d.strategy {
@@ -1723,6 +1753,66 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// `q4`, `q8`, `4bit`, `int4`: a width, not a file format.
+fn is_shorthand(word: &str) -> bool {
+    matches!(
+        normalize(word).as_str(),
+        "q2" | "q3"
+            | "q4"
+            | "q5"
+            | "q6"
+            | "q8"
+            | "int4"
+            | "int8"
+            | "4bit"
+            | "8bit"
+            | "3bit"
+            | "6bit"
+    )
+}
+
+/// The format a runtime loads for a shorthand width: MLX's own for MLX, AWQ INT4 or FP8/INT8
+/// for the serving engines (vLLM, SGLang, TensorRT-LLM).
+fn server_or_mlx_equivalent(
+    cat: &Catalog,
+    runtime: &Runtime,
+    devices: &[ResolvedDevice],
+    q: &Quant,
+) -> Option<Quant> {
+    match runtime.family.as_str() {
+        "mlx" => mlx_equivalent(cat, q),
+        "vllm" | "sglang" | "trt-llm" => {
+            let fp8 = devices
+                .iter()
+                .all(|g| g.device.native.contains(&Precision::Fp8));
+            let id = if q.bits_per_weight < 6.0 {
+                "awq-int4"
+            } else if fp8 {
+                "fp8-e4m3"
+            } else {
+                "int8-w8a8"
+            };
+            cat.quant_by_id(id).cloned()
+        }
+        _ => None,
+    }
+}
+
+/// The MLX format of the same width as a GGUF quant (`q4_k_m` → `mlx-4bit-g64`).
+fn mlx_equivalent(cat: &Catalog, q: &Quant) -> Option<Quant> {
+    let bits =
+        q.id.trim_start_matches("ud-")
+            .trim_start_matches('i')
+            .trim_start_matches('q');
+    let bits = match bits.chars().next()? {
+        '2' | '3' => 3,
+        c @ '4'..='8' => c.to_digit(10)?,
+        _ => return None,
+    };
+    let bits = if bits == 7 { 8 } else { bits };
+    cat.quant_by_id(&format!("mlx-{bits}bit-g64")).cloned()
+}
+
 fn link_kind_name(k: mlbn_catalog::LinkKind) -> &'static str {
     use mlbn_catalog::LinkKind as K;
     match k {
@@ -1830,7 +1920,11 @@ fn default_quant(cat: &Catalog, devices: &[ResolvedDevice]) -> Option<Quant> {
 
 /// llama.cpp for consumer hardware, MLX for Macs, vLLM for datacenter GPUs, exo for mixed
 /// clusters of different vendors; the backend follows the first device.
-fn default_runtime(cat: &Catalog, devices: &[ResolvedDevice]) -> Option<Runtime> {
+fn default_runtime(
+    cat: &Catalog,
+    devices: &[ResolvedDevice],
+    quant_format: Option<&str>,
+) -> Option<Runtime> {
     let mut keys: Vec<String> = devices.iter().map(|g| runs_on_key(&g.device)).collect();
     keys.sort();
     keys.dedup();
@@ -1843,7 +1937,10 @@ fn default_runtime(cat: &Catalog, devices: &[ResolvedDevice]) -> Option<Runtime>
     let datacenter = devices
         .iter()
         .all(|g| g.device.market == Market::Datacenter && g.device.kind != DeviceKind::Cpu);
-    let family = if first.kind == DeviceKind::AppleSoc {
+    // A GGUF file is run by llama.cpp, whatever the hardware's usual runtime.
+    let family = if quant_format == Some("gguf") {
+        "llama.cpp"
+    } else if first.kind == DeviceKind::AppleSoc {
         "mlx"
     } else if datacenter {
         "vllm"

@@ -303,3 +303,40 @@ fn a_link_the_device_lacks_is_a_warning_with_a_fix() {
     // The RTX 3090 has an NVLink bridge: no warning.
     assert!(!codes(&run("2x rtx3090 nvlink; llama3-70b q4")).contains(&"link_not_on_device"));
 }
+
+#[test]
+fn shorthand_quants_follow_the_runtime_and_explicit_formats_pick_it() {
+    let quant_runtime = |text: &str| {
+        let a = run(text);
+        let r = a.scenarios[0].resolved.as_ref().unwrap().clone();
+        (r.quant.id, r.runtime.family)
+    };
+    // A Mac runs MLX by default, so `q4` is MLX 4-bit.
+    assert_eq!(
+        quant_runtime("m4-max-128gb; llama3-8b q4"),
+        ("mlx-4bit-g64".into(), "mlx".into())
+    );
+    // An explicit GGUF file is run by llama.cpp, even on a Mac.
+    assert_eq!(
+        quant_runtime("m4-max-128gb; llama3-8b q4_k_m"),
+        ("q4_k_m".into(), "llama.cpp".into())
+    );
+    // A datacenter GPU serves with vLLM: `q4` is AWQ INT4.
+    assert_eq!(
+        quant_runtime("h100-sxm; llama3-70b q4"),
+        ("awq-int4".into(), "vllm".into())
+    );
+    // Consumer GPUs keep GGUF.
+    assert_eq!(
+        quant_runtime("rtx4090; llama3-8b q4"),
+        ("q4_k_m".into(), "llama.cpp".into())
+    );
+    // GGUF forced onto MLX is a warning with a fix.
+    let a = run("m4-max-128gb; llama3-8b q4_k_m; runtime mlx");
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "quant_runtime_mismatch")
+        .unwrap();
+    assert_eq!(d.fixes[0].edits[0].new_text, "mlx-4bit-g64");
+}
