@@ -50,6 +50,24 @@ impl<'a, T> Resolution<'a, T> {
     }
 }
 
+/// Like [`normalize`], but a decimal point between digits stays (as `p`), so `2.5gbe` and
+/// `25gbe` remain different keys. Used by the device, runtime and link tables.
+fn normalize_key(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c == '.' && between_digits {
+            out.push('p');
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
 /// Lower-case and keep only letters and digits, so `RTX 4090`, `rtx-4090` and `rtx4090` agree.
 pub fn normalize(name: &str) -> String {
     name.chars()
@@ -160,19 +178,28 @@ impl Named for Link {
 }
 
 /// Exact-key index: normalised id, name and aliases → entries.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Index {
     by_key: HashMap<String, Vec<usize>>,
+    key: fn(&str) -> String,
 }
 
 impl Index {
     fn build<T: Named>(items: &[T], table: &str) -> Result<Index, String> {
+        Self::build_with(items, table, normalize)
+    }
+
+    fn build_with<T: Named>(
+        items: &[T],
+        table: &str,
+        key: fn(&str) -> String,
+    ) -> Result<Index, String> {
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             let mut keys: Vec<String> = std::iter::once(item.id())
                 .chain(std::iter::once(item.display_name()))
                 .chain(item.aliases().iter().map(String::as_str))
-                .map(normalize)
+                .map(key)
                 .filter(|k| !k.is_empty())
                 .collect();
             keys.sort();
@@ -189,7 +216,7 @@ impl Index {
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(format!("duplicate {table} id `{}`", w[0]));
         }
-        Ok(Index { by_key })
+        Ok(Index { by_key, key })
     }
 
     fn exact(&self, key: &str) -> Option<&[usize]> {
@@ -200,7 +227,7 @@ impl Index {
     }
 
     pub(crate) fn resolve<'a, T: Named>(&self, name: &str, items: &'a [T]) -> Resolution<'a, T> {
-        let key = normalize(name);
+        let key = (self.key)(name);
         match self.exact(&key) {
             Some([one]) => Resolution::Found(&items[*one]),
             Some(many) => Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect()),
@@ -639,10 +666,21 @@ impl TokenIndex {
         if top.len() > 1 {
             let fam = items[top[0]].family();
             if fam.is_some() && top.iter().all(|&i| items[i].family() == fam) {
+                // Closest to the family default first: `A100 40GB` keeps the default's SXM4.
+                let default_tokens: HashSet<&String> = items
+                    .iter()
+                    .position(|it| it.family() == fam && it.family_default())
+                    .map(|d| self.entries[d].names.iter().flatten().collect())
+                    .unwrap_or_default();
+                let overlap = |i: usize| {
+                    let own: HashSet<&String> = self.entries[i].names.iter().flatten().collect();
+                    own.intersection(&default_tokens).count()
+                };
                 top.sort_by(|&a, &b| {
                     let (x, y) = (&items[a], &items[b]);
                     y.family_default()
                         .cmp(&x.family_default())
+                        .then(overlap(b).cmp(&overlap(a)))
                         .then(y.gpu_cores().cmp(&x.gpu_cores()))
                         .then(
                             y.mem_gb()
@@ -718,7 +756,7 @@ pub(crate) struct Resolver {
 impl Resolver {
     fn build<T: Named>(items: &[T], table: &str, style: Style) -> Result<Resolver, String> {
         Ok(Resolver {
-            exact: Index::build(items, table)?,
+            exact: Index::build_with(items, table, normalize_key)?,
             tokens: TokenIndex::build(items, style),
         })
     }
@@ -726,7 +764,7 @@ impl Resolver {
     pub(crate) fn resolve<'a, T: Named>(&self, name: &str, items: &'a [T]) -> Resolution<'a, T> {
         // Bound the work on pasted junk; real names are short.
         let name: String = name.chars().take(512).collect();
-        let key = normalize(&name);
+        let key = normalize_key(&name);
         if let Some(hit) = self.exact.exact(&key) {
             return match hit {
                 [one] => Resolution::Found(&items[*one]),

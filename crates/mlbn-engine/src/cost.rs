@@ -69,7 +69,7 @@ pub fn decode_step(
         0.0
     };
     let weight_bytes = (part.layers * shape.layer_read_bytes(batch) + out_bytes) * part.shard;
-    let kv_bytes = shape.kv_bytes(part.layers, ctx) * b * part.shard;
+    let kv_bytes = shape.kv_read_bytes(part.layers, ctx) * b * part.shard;
     let out_flops = if part.output {
         shape.output_flops()
     } else {
@@ -102,7 +102,7 @@ pub fn host_decode_step(
     batch: u32,
 ) -> (f64, f64) {
     let b = f64::from(batch.max(1));
-    let bytes = layers * shape.layer_read_bytes(batch) + shape.kv_bytes(layers, ctx) * b;
+    let bytes = layers * shape.layer_read_bytes(batch) + shape.kv_read_bytes(layers, ctx) * b;
     (div(bytes, host_bw_bytes_s * HOST_BW_EFF), bytes)
 }
 
@@ -140,8 +140,8 @@ pub fn prefill(
     } else {
         0.0
     };
-    let layer_flops = t * 2.0 * shape.layer_active_params
-        + shape.layer_prefill_attention_flops(past as f64, t);
+    let layer_flops =
+        t * 2.0 * shape.layer_active_params + shape.layer_prefill_attention_flops(past as f64, t);
     let flops = (part.layers * layer_flops + out_flops) * part.shard;
     let ubatches = tokens.div_ceil(PREFILL_UBATCH).max(1) as f64;
     // Each micro-batch touches (nearly) all experts once it has many tokens.

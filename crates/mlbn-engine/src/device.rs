@@ -85,8 +85,8 @@ impl DeviceRates {
 
         // Precision the GEMMs run in: the quant's own when it computes natively here and is
         // not weight-only; otherwise its 16-bit (or fp32) fallback.
-        let own_native = device.native.contains(&quant.compute)
-            && rate_tflops(device, quant.compute).is_some();
+        let own_native =
+            device.native.contains(&quant.compute) && rate_tflops(device, quant.compute).is_some();
         let (precision, native) = if !quant.weight_only && own_native {
             (quant.compute, true)
         } else if quant.weight_only {
@@ -98,7 +98,10 @@ impl DeviceRates {
             .or_else(|| rate_tflops(device, Precision::Fp16))
             .or_else(|| rate_tflops(device, Precision::Fp32))
             .unwrap_or(0.0);
-        if profile.fp16_accumulate && is_16bit(precision) && device.vendor.eq_ignore_ascii_case("nvidia") {
+        if profile.fp16_accumulate
+            && is_16bit(precision)
+            && device.vendor.eq_ignore_ascii_case("nvidia")
+        {
             // NVIDIA tensor cores run fp16-accumulate GEMMs at half their int8 rate; on
             // consumer cards that is twice the fp32-accumulate rate the catalog lists.
             if let Some(int8) = rate_tflops(device, Precision::Int8) {

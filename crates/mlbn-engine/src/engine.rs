@@ -5,7 +5,7 @@
 //! data, hybrid, phase split and AUTO's search plug in there (issue 5) by producing a
 //! different [`Plan`] and/or extra per-step collective costs.
 
-use crate::cost::{self, Part, PREFILL_UBATCH, div};
+use crate::cost::{self, PREFILL_UBATCH, Part, div};
 use crate::device::{DeviceRates, UNIFIED_CPU_BW_SHARE};
 use crate::estimate::*;
 use crate::runtime::{RuntimeProfile, profile_for};
@@ -155,12 +155,7 @@ pub(crate) fn split_layers(layers: u32, weights: &[f64]) -> Vec<u32> {
 }
 
 /// Choose the strategy and layer placement (before memory capping).
-fn plan(
-    s: &Scenario,
-    devs: &[Dev],
-    shape: &ModelShape,
-    findings: &mut Vec<Finding>,
-) -> Plan {
+fn plan(s: &Scenario, devs: &[Dev], shape: &ModelShape, findings: &mut Vec<Finding>) -> Plan {
     let n = devs.len();
     if n <= 1 {
         return Plan {
@@ -659,7 +654,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
                 + shape.output_read_bytes())
                 / GB,
             kv_mb_per_token: shape.kv_bytes_per_token() / 1e6,
-            kv_read_gb: shape.kv_bytes(f64::from(shape.layers), ctx) / GB,
+            kv_read_gb: shape.kv_read_bytes(f64::from(shape.layers), ctx) / GB,
             gflops_per_token: (f64::from(shape.layers) * shape.layer_flops(ctx as f64)
                 + shape.output_flops())
                 / 1e9,
@@ -697,7 +692,11 @@ fn devs_index(devs: &[Dev], d: &Dev) -> usize {
 }
 
 fn unit(x: f64) -> f64 {
-    if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 }
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 fn empty_estimate(shape: &ModelShape, prompt: u64, batch: u32) -> Estimate {

@@ -251,15 +251,21 @@ pub enum WorkloadKey {
 #[non_exhaustive]
 pub enum Subject {
     /// Device group `group` (index in `Scenario::groups`).
-    Hardware { group: usize },
+    Hardware {
+        group: usize,
+    },
     /// The link inside group `group`, or between groups when `group` is `None`.
-    Link { group: Option<usize> },
+    Link {
+        group: Option<usize>,
+    },
     Model,
     Quant,
     KvType,
     Runtime,
     Strategy,
-    Workload { key: WorkloadKey },
+    Workload {
+        key: WorkloadKey,
+    },
     HostMemory,
     Power,
     /// The scenario as a whole.

@@ -70,10 +70,9 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             ));
         }
         // Precision: quants that compute in fp8/int8/fp4 need native support.
-        if !s.quant.weight_only
-            && !(g.device.native.contains(&s.quant.compute)
-                && rate_tflops(&g.device, s.quant.compute).is_some())
-        {
+        let own_native = g.device.native.contains(&s.quant.compute)
+            && rate_tflops(&g.device, s.quant.compute).is_some();
+        if !s.quant.weight_only && !own_native {
             findings.push(Finding::new(
                 Severity::Info,
                 FindingCode::QuantNotNative,
@@ -159,10 +158,7 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             ),
             _ => (
                 Severity::Error,
-                format!(
-                    "; {} cannot offload layers to host memory",
-                    s.runtime.name
-                ),
+                format!("; {} cannot offload layers to host memory", s.runtime.name),
             ),
         };
         let mut f = Finding::new(

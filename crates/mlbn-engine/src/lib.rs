@@ -38,7 +38,7 @@ pub fn estimate(scenario: &Scenario) -> Estimate {
     let c = engine::core(&s, &mut findings);
     findings::add_findings(&s, &c, &mut findings);
     let mut est = c.est;
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     est.findings = findings;
     make_finite(&mut est);
     est

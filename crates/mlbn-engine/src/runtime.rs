@@ -226,10 +226,7 @@ mod tests {
 
     #[test]
     fn lookup_falls_back_from_backend_to_family_to_generic() {
-        assert_eq!(
-            profile_for_names("llama.cpp", "CUDA").key,
-            "llama.cpp/cuda"
-        );
+        assert_eq!(profile_for_names("llama.cpp", "CUDA").key, "llama.cpp/cuda");
         assert_eq!(profile_for_names("llama.cpp", "sycl").key, "llama.cpp/*");
         assert_eq!(profile_for_names("unknown", "x").key, "*/*");
     }

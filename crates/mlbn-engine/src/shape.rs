@@ -36,6 +36,14 @@ pub struct ModelShape {
     pub sliding_layers: u32,
     pub sliding_window: u64,
     pub max_ctx: u64,
+    /// Share of layers that store a KV cache (not linear attention, not KV-shared).
+    pub kv_share_mem: f64,
+    /// Share of layers that read a KV cache each step.
+    pub kv_share_read: f64,
+    /// Recurrent state bytes per sequence, averaged per layer (linear-attention layers).
+    pub state_bytes_per_layer: f64,
+    /// Stored but never read per token (encoders, per-layer embedding tables).
+    pub resident_only_params: f64,
 }
 
 impl ModelShape {
@@ -45,9 +53,20 @@ impl ModelShape {
         let heads = f64::from(model.heads.max(1));
         let head_dim = f64::from(model.head_dim.max(1));
         let kv_heads = f64::from(model.kv_heads.max(1));
-        let params = finite_pos(model.params_b) * GB;
-        let active = finite_pos(model.active_params_b).min(finite_pos(model.params_b)) * GB;
-        let active = if active > 0.0 { active } else { params };
+        // Parameters that are stored but not read per token: vision/audio encoders (text
+        // decoding never touches them) and per-layer embedding tables (Gemma 4).
+        let params_all = finite_pos(model.params_b) * GB;
+        let resident_only = (model.extra_params_b.map(finite_pos).unwrap_or(0.0)
+            + model.encoder_params_b.map(finite_pos).unwrap_or(0.0))
+            * GB;
+        let params = (params_all - resident_only).max(params_all * 0.5);
+        let resident_only = params_all - params;
+        let active = finite_pos(model.active_params_b) * GB;
+        let active = if active > 0.0 {
+            active.min(params)
+        } else {
+            params
+        };
 
         let embed = f64::from(model.vocab) * hidden;
         let output_tied = model.tied_embeddings;
@@ -93,8 +112,40 @@ impl ModelShape {
             (Some(w), None) if w > 0 => (layers, u64::from(w)),
             _ => (0, u64::MAX),
         };
+        // Layers without a per-token KV cache: recurrent linear attention keeps a fixed state
+        // (read and written every step); KV-shared layers read an earlier layer's cache.
+        let linear_layers = model
+            .linear_attn
+            .as_ref()
+            .map(|l| l.layers.min(layers))
+            .unwrap_or(0);
+        let shared_layers = model
+            .kv_shared_layers
+            .unwrap_or(0)
+            .min(layers - linear_layers);
+        let state_bytes = model
+            .linear_attn
+            .as_ref()
+            .map(|l| {
+                // fp32 recurrent state per value head, plus the causal-conv window in 16 bit.
+                let state = f64::from(l.value_heads)
+                    * f64::from(l.key_head_dim)
+                    * f64::from(l.value_head_dim)
+                    * 4.0;
+                let conv =
+                    f64::from(2 * l.key_heads * l.key_head_dim + l.value_heads * l.value_head_dim)
+                        * f64::from(l.conv_kernel)
+                        * 2.0;
+                state + conv
+            })
+            .unwrap_or(0.0);
+        let lf = f64::from(layers);
         let bpw = finite_pos(quant.bits_per_weight);
         ModelShape {
+            kv_share_mem: f64::from(layers - linear_layers - shared_layers) / lf,
+            kv_share_read: f64::from(layers - linear_layers) / lf,
+            state_bytes_per_layer: state_bytes * f64::from(linear_layers) / lf,
+            resident_only_params: resident_only,
             layers,
             hidden,
             heads,
@@ -132,7 +183,7 @@ impl ModelShape {
         } else {
             self.embed_params + self.output_params
         };
-        p * self.bytes_per_weight
+        (p + self.resident_only_params) * self.bytes_per_weight
     }
 
     /// Bytes of the output head read per decode step.
@@ -156,22 +207,34 @@ impl ModelShape {
         (dense_part + routed_read).min(self.layer_params) * self.bytes_per_weight
     }
 
-    /// KV bytes per token of context summed over `layers` layers, given the context length
-    /// (sliding-window layers cap at the window). Layers are assumed to interleave sliding
-    /// and full attention evenly, so a share of the layers gets the share of sliding ones.
+    /// KV-cache bytes stored by `layers` layers for one sequence of `ctx` tokens
+    /// (sliding-window layers cap at the window; linear-attention layers hold a fixed state).
+    /// Layers are assumed to interleave layer kinds evenly, so any share of the layers gets
+    /// the same mix.
     pub fn kv_bytes(&self, layers: f64, ctx: u64) -> f64 {
-        let total = f64::from(self.layers);
-        let sliding_share = f64::from(self.sliding_layers) / total;
-        let full_ctx = ctx as f64;
-        let slide_ctx = ctx.min(self.sliding_window) as f64;
         layers
-            * self.kv_bytes_per_token_layer
-            * ((1.0 - sliding_share) * full_ctx + sliding_share * slide_ctx)
+            * (self.kv_bytes_per_token_layer * self.kv_share_mem * self.eff_ctx(ctx)
+                + self.state_bytes_per_layer)
+    }
+
+    /// KV bytes `layers` layers read in one decode step at context `ctx` for one sequence
+    /// (KV-shared layers read their source layer's cache again; recurrent state is read and
+    /// written).
+    pub fn kv_read_bytes(&self, layers: f64, ctx: u64) -> f64 {
+        layers
+            * (self.kv_bytes_per_token_layer * self.kv_share_read * self.eff_ctx(ctx)
+                + 2.0 * self.state_bytes_per_layer)
+    }
+
+    /// Context a cache layer holds on average: sliding layers cap at their window.
+    fn eff_ctx(&self, ctx: u64) -> f64 {
+        let sliding_share = f64::from(self.sliding_layers) / f64::from(self.layers);
+        (1.0 - sliding_share) * ctx as f64 + sliding_share * ctx.min(self.sliding_window) as f64
     }
 
     /// KV bytes per token of context for the whole model (no sliding cap).
     pub fn kv_bytes_per_token(&self) -> f64 {
-        self.kv_bytes_per_token_layer * f64::from(self.layers)
+        self.kv_bytes_per_token_layer * f64::from(self.layers) * self.kv_share_mem
     }
 
     /// Forward FLOPs of one layer for one token attending to `ctx` earlier tokens:
@@ -180,7 +243,8 @@ impl ModelShape {
         let sliding_share = f64::from(self.sliding_layers) / f64::from(self.layers);
         let eff_ctx =
             (1.0 - sliding_share) * ctx + sliding_share * ctx.min(self.sliding_window as f64);
-        2.0 * self.layer_active_params + 4.0 * self.heads * self.head_dim * eff_ctx
+        2.0 * self.layer_active_params
+            + 4.0 * self.heads * self.head_dim * eff_ctx * self.kv_share_read
     }
 
     /// Output head FLOPs for one token.
@@ -194,7 +258,10 @@ impl ModelShape {
         let full = tokens * (past + tokens / 2.0);
         let w = self.sliding_window as f64;
         let slide = tokens * (past + tokens / 2.0).min(w);
-        4.0 * self.heads * self.head_dim * ((1.0 - sliding_share) * full + sliding_share * slide)
+        4.0 * self.heads
+            * self.head_dim
+            * self.kv_share_read
+            * ((1.0 - sliding_share) * full + sliding_share * slide)
     }
 }
 

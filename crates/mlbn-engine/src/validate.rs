@@ -71,7 +71,10 @@ pub fn sanitize(s: &Scenario, findings: &mut Vec<Finding>) -> Scenario {
         if bad(d.fp16_tflops) && bad(d.fp32_tflops) {
             findings.push(invalid(
                 subject,
-                format!("`{}` has no compute rate (fp16 {} TFLOPS)", d.id, d.fp16_tflops),
+                format!(
+                    "`{}` has no compute rate (fp16 {} TFLOPS)",
+                    d.id, d.fp16_tflops
+                ),
             ));
         }
         for x in [
@@ -89,7 +92,10 @@ pub fn sanitize(s: &Scenario, findings: &mut Vec<Finding>) -> Scenario {
         {
             findings.push(invalid(
                 subject,
-                format!("usable memory fraction {f} of `{}` is outside (0, 1]; using 1", d.id),
+                format!(
+                    "usable memory fraction {f} of `{}` is outside (0, 1]; using 1",
+                    d.id
+                ),
             ));
             d.usable_mem_fraction = Some(1.0);
         }
@@ -209,7 +215,10 @@ pub fn sanitize(s: &Scenario, findings: &mut Vec<Finding>) -> Scenario {
     if bad(h.bw_gbps) || h.bw_gbps > 1.0e5 {
         findings.push(invalid(
             Subject::HostMemory,
-            format!("host bandwidth of {} GB/s; offloaded layers cannot run", h.bw_gbps),
+            format!(
+                "host bandwidth of {} GB/s; offloaded layers cannot run",
+                h.bw_gbps
+            ),
         ));
         h.bw_gbps = 0.0;
     }
@@ -217,7 +226,10 @@ pub fn sanitize(s: &Scenario, findings: &mut Vec<Finding>) -> Scenario {
     if !p.usd_per_kwh.is_finite() || p.usd_per_kwh < 0.0 {
         findings.push(invalid(
             Subject::Power,
-            format!("electricity price ${}/kWh is negative; using $0", p.usd_per_kwh),
+            format!(
+                "electricity price ${}/kWh is negative; using $0",
+                p.usd_per_kwh
+            ),
         ));
         p.usd_per_kwh = 0.0;
     }

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod editor;
+pub mod eval;
 mod findings;
 mod resolve;
 pub mod units;

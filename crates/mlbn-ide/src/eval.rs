@@ -1,0 +1,907 @@
+//! `mlbn eval`: score the engine against measured runs.
+//!
+//! Reads the benchmark CSV format of `shared/benchmarks/README.md` (quoted fields may hold
+//! commas, quotes and newlines), resolves each row's hardware, model, quant and runtime
+//! against the catalog, builds the row's scenario (device count, prompt and generation
+//! lengths, batch, and the run settings its command line states), predicts, and scores
+//! decode and prefill: share of ALL measured rows within 1.25x / 1.5x / 2x and the median
+//! observed/predicted ratio, overall, single vs multi device, per runtime family and by a
+//! chosen grouping. Rows that cannot be resolved count as misses and are listed.
+//!
+//! Pure: the caller reads the file and prints the report (`render_text`, `predictions_csv`).
+
+use mlbn_catalog::{Catalog, Device, KvType, Model, Quant, Resolution, Runtime};
+use mlbn_engine::{DeviceGroup, Scenario, StrategyRequest, Workload, estimate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Largest input accepted, bytes (a measurement file is kilobytes; this bounds allocation).
+pub const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
+/// Largest number of rows evaluated.
+pub const MAX_ROWS: usize = 100_000;
+
+/// Prompt and generation lengths assumed when a row leaves them out (llama-bench defaults).
+const DEFAULT_PROMPT: u64 = 512;
+const DEFAULT_GEN: u64 = 128;
+
+/// Extra grouping of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// Only overall, single/multi and per runtime family.
+    #[default]
+    None,
+    /// By runtime family and backend (`llama.cpp/cuda`).
+    Runtime,
+    /// By resolved hardware (catalog device id, or the row's text when unresolved).
+    Hardware,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// The input is larger than [`MAX_CSV_BYTES`].
+    TooLarge { bytes: usize },
+    /// The header lacks required columns.
+    MissingColumns(Vec<String>),
+    /// No header line.
+    Empty,
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::TooLarge { bytes } => {
+                write!(f, "input of {bytes} bytes exceeds {MAX_CSV_BYTES} bytes")
+            }
+            EvalError::MissingColumns(c) => write!(f, "missing columns: {}", c.join(", ")),
+            EvalError::Empty => write!(f, "empty input: expected a header line"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// One evaluated row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvalRow {
+    pub id: String,
+    pub hardware: String,
+    /// Catalog ids, when resolved.
+    pub device_id: Option<String>,
+    pub model_id: Option<String>,
+    pub quant_id: Option<String>,
+    /// `family/backend` the row ran on (from the runtime text, the command line or vendor).
+    pub runtime: String,
+    pub runtime_family: String,
+    /// Devices the run actually used.
+    pub device_count: u32,
+    pub obs_decode_tok_s: Option<f64>,
+    pub obs_prefill_tok_s: Option<f64>,
+    pub pred_decode_tok_s: Option<f64>,
+    pub pred_prefill_tok_s: Option<f64>,
+    /// Why the row could not be predicted.
+    pub miss: Option<String>,
+}
+
+impl EvalRow {
+    pub fn multi(&self) -> bool {
+        self.device_count > 1
+    }
+}
+
+/// Accuracy of one phase over a set of rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Score {
+    /// Rows with a measurement of this phase.
+    pub rows: usize,
+    /// Of those, rows with a prediction.
+    pub predicted: usize,
+    pub within_1_25: usize,
+    pub within_1_5: usize,
+    pub within_2: usize,
+    /// Median of observed / predicted over predicted rows.
+    pub median_ratio: Option<f64>,
+}
+
+impl Score {
+    fn share(&self, n: usize) -> f64 {
+        if self.rows == 0 {
+            0.0
+        } else {
+            n as f64 / self.rows as f64
+        }
+    }
+    pub fn share_1_25(&self) -> f64 {
+        self.share(self.within_1_25)
+    }
+    pub fn share_1_5(&self) -> f64 {
+        self.share(self.within_1_5)
+    }
+    pub fn share_2(&self) -> f64 {
+        self.share(self.within_2)
+    }
+
+    fn from_pairs(pairs: &[(Option<f64>, Option<f64>)]) -> Score {
+        let mut s = Score::default();
+        let mut ratios = Vec::new();
+        for &(obs, pred) in pairs {
+            let Some(o) = obs else { continue };
+            s.rows += 1;
+            let Some(p) = pred else { continue };
+            if !(p.is_finite() && p > 0.0) {
+                continue;
+            }
+            s.predicted += 1;
+            let r = o / p;
+            let f = r.max(1.0 / r);
+            if f <= 1.25 {
+                s.within_1_25 += 1;
+            }
+            if f <= 1.5 {
+                s.within_1_5 += 1;
+            }
+            if f <= 2.0 {
+                s.within_2 += 1;
+            }
+            ratios.push(r);
+        }
+        s.median_ratio = median(&mut ratios);
+        s
+    }
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Scores of a named set of rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupScore {
+    pub key: String,
+    pub decode: Score,
+    pub prefill: Score,
+}
+
+impl GroupScore {
+    fn of<'a>(key: String, rows: impl Iterator<Item = &'a EvalRow>) -> GroupScore {
+        let rows: Vec<&EvalRow> = rows.collect();
+        let d: Vec<_> = rows
+            .iter()
+            .map(|r| (r.obs_decode_tok_s, r.pred_decode_tok_s))
+            .collect();
+        let p: Vec<_> = rows
+            .iter()
+            .map(|r| (r.obs_prefill_tok_s, r.pred_prefill_tok_s))
+            .collect();
+        GroupScore {
+            key,
+            decode: Score::from_pairs(&d),
+            prefill: Score::from_pairs(&p),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvalReport {
+    pub rows: Vec<EvalRow>,
+    pub overall: GroupScore,
+    pub single_device: GroupScore,
+    pub multi_device: GroupScore,
+    /// Single-device rows per runtime family.
+    pub by_family_single: Vec<GroupScore>,
+    /// All rows per runtime family.
+    pub by_family: Vec<GroupScore>,
+    pub group_by: GroupBy,
+    /// Groups of the requested grouping (empty for `GroupBy::None`).
+    pub groups: Vec<GroupScore>,
+}
+
+impl EvalReport {
+    /// Rows that could not be predicted: `(id, reason)`.
+    pub fn misses(&self) -> Vec<(&str, &str)> {
+        self.rows
+            .iter()
+            .filter_map(|r| r.miss.as_deref().map(|m| (r.id.as_str(), m)))
+            .collect()
+    }
+
+    /// `id,pred_decode_tok_s,pred_prefill_tok_s` per row (empty cells when not predicted).
+    pub fn predictions_csv(&self) -> String {
+        let mut out = String::from("id,pred_decode_tok_s,pred_prefill_tok_s\n");
+        for r in &self.rows {
+            let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{},{},{}",
+                csv_field(&r.id),
+                f(r.pred_decode_tok_s),
+                f(r.pred_prefill_tok_s)
+            );
+        }
+        out
+    }
+
+    /// Plain-text report.
+    pub fn render_text(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "{:<28} {:>5} {:>5} {:>6} {:>6} {:>6} {:>6}   {:>5} {:>5} {:>6} {:>6} {:>6} {:>6}",
+            "",
+            "dec n",
+            "pred",
+            "1.25x",
+            "1.5x",
+            "2x",
+            "median",
+            "pre n",
+            "pred",
+            "1.25x",
+            "1.5x",
+            "2x",
+            "median"
+        );
+        let line = |o: &mut String, g: &GroupScore| {
+            let sc = |s: &Score| {
+                format!(
+                    "{:>5} {:>5} {:>5.0}% {:>5.0}% {:>5.0}% {:>6}",
+                    s.rows,
+                    s.predicted,
+                    100.0 * s.share_1_25(),
+                    100.0 * s.share_1_5(),
+                    100.0 * s.share_2(),
+                    s.median_ratio
+                        .map(|m| format!("{m:.2}"))
+                        .unwrap_or_else(|| "-".into())
+                )
+            };
+            let _ = writeln!(o, "{:<28} {}   {}", g.key, sc(&g.decode), sc(&g.prefill));
+        };
+        line(&mut o, &self.overall);
+        line(&mut o, &self.single_device);
+        line(&mut o, &self.multi_device);
+        let _ = writeln!(o, "\nper runtime family, single device:");
+        for g in &self.by_family_single {
+            line(&mut o, g);
+        }
+        let _ = writeln!(o, "\nper runtime family, all rows:");
+        for g in &self.by_family {
+            line(&mut o, g);
+        }
+        if !self.groups.is_empty() {
+            let _ = writeln!(o, "\nby {:?}:", self.group_by);
+            for g in &self.groups {
+                line(&mut o, g);
+            }
+        }
+        let misses = self.misses();
+        if !misses.is_empty() {
+            let _ = writeln!(o, "\nunresolved ({}):", misses.len());
+            for (id, why) in misses {
+                let _ = writeln!(o, "  {id}: {why}");
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\nshares are over ALL rows with a measurement; ratio = observed / predicted"
+        );
+        o
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Parse CSV text (RFC 4180: quoted fields, doubled quotes, newlines inside quotes).
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' => in_quotes = true,
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                if !(row.len() == 1 && row[0].is_empty()) {
+                    rows.push(std::mem::take(&mut row));
+                } else {
+                    row.clear();
+                }
+                if rows.len() > MAX_ROWS {
+                    return rows;
+                }
+            }
+            _ => field.push(c),
+        }
+    }
+    if any && (!field.is_empty() || !row.is_empty()) {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+const REQUIRED: &[&str] = &["id", "hardware", "model_hf_id", "quant", "runtime"];
+
+/// Evaluate measured runs in `csv` against the engine.
+pub fn evaluate(csv: &str, catalog: &Catalog, group_by: GroupBy) -> Result<EvalReport, EvalError> {
+    if csv.len() > MAX_CSV_BYTES {
+        return Err(EvalError::TooLarge { bytes: csv.len() });
+    }
+    let table = parse_csv(csv);
+    let Some((header, body)) = table.split_first() else {
+        return Err(EvalError::Empty);
+    };
+    let col: BTreeMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
+        .collect();
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|c| !col.contains_key(**c))
+        .map(|c| c.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(EvalError::MissingColumns(missing));
+    }
+    let rows: Vec<EvalRow> = body
+        .iter()
+        .take(MAX_ROWS)
+        .map(|r| {
+            eval_row(
+                &RowView {
+                    col: &col,
+                    cells: r,
+                },
+                catalog,
+            )
+        })
+        .collect();
+
+    let overall = GroupScore::of("all rows".into(), rows.iter());
+    let single_device = GroupScore::of("single device".into(), rows.iter().filter(|r| !r.multi()));
+    let multi_device = GroupScore::of("multi device".into(), rows.iter().filter(|r| r.multi()));
+    let mut families: Vec<String> = rows.iter().map(|r| r.runtime_family.clone()).collect();
+    families.sort();
+    families.dedup();
+    let by_family_single = families
+        .iter()
+        .map(|f| {
+            GroupScore::of(
+                f.clone(),
+                rows.iter().filter(|r| &r.runtime_family == f && !r.multi()),
+            )
+        })
+        .filter(|g| g.decode.rows + g.prefill.rows > 0)
+        .collect();
+    let by_family = families
+        .iter()
+        .map(|f| GroupScore::of(f.clone(), rows.iter().filter(|r| &r.runtime_family == f)))
+        .collect();
+    let key_of = |r: &EvalRow| -> Option<String> {
+        match group_by {
+            GroupBy::None => None,
+            GroupBy::Runtime => Some(r.runtime.clone()),
+            GroupBy::Hardware => Some(r.device_id.clone().unwrap_or_else(|| r.hardware.clone())),
+        }
+    };
+    let mut keys: Vec<String> = rows.iter().filter_map(key_of).collect();
+    keys.sort();
+    keys.dedup();
+    let groups = keys
+        .iter()
+        .map(|k| {
+            GroupScore::of(
+                k.clone(),
+                rows.iter().filter(|r| key_of(r).as_ref() == Some(k)),
+            )
+        })
+        .collect();
+    Ok(EvalReport {
+        rows,
+        overall,
+        single_device,
+        multi_device,
+        by_family_single,
+        by_family,
+        group_by,
+        groups,
+    })
+}
+
+fn num(s: &str) -> Option<f64> {
+    let t = s.trim().trim_start_matches('~').replace('_', "");
+    t.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0)
+}
+
+/// One CSV row addressed by column name.
+struct RowView<'a> {
+    col: &'a BTreeMap<String, usize>,
+    cells: &'a [String],
+}
+
+impl<'a> RowView<'a> {
+    fn get(&self, name: &str) -> &'a str {
+        self.col
+            .get(name)
+            .and_then(|&i| self.cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    }
+}
+
+fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
+    let get = |name: &str| row_view.get(name);
+    let notes = get("notes");
+    let runtime_text = get("runtime");
+    let hardware = get("hardware").to_string();
+    let device = resolve_device(&hardware, cat);
+    let (family, backend) = runtime_names(runtime_text, notes, device.as_ref().ok());
+    let model = resolve_model(get("model_hf_id"), cat);
+    let quant = resolve_quant(get("quant"), cat);
+    let listed = get("device_count").parse::<u32>().unwrap_or(1).max(1);
+    let count = used_devices(notes).map(|u| u.min(listed)).unwrap_or(listed);
+    let mut row = EvalRow {
+        id: get("id").to_string(),
+        hardware: hardware.clone(),
+        device_id: device.as_ref().ok().map(|d| d.id.clone()),
+        model_id: model.as_ref().ok().map(|m| m.id.clone()),
+        quant_id: quant.as_ref().ok().map(|q| q.id.clone()),
+        runtime: format!("{family}/{backend}"),
+        runtime_family: family.clone(),
+        device_count: count,
+        obs_decode_tok_s: num(get("decode_tok_s")),
+        obs_prefill_tok_s: num(get("prefill_tok_s")),
+        pred_decode_tok_s: None,
+        pred_prefill_tok_s: None,
+        miss: None,
+    };
+    let (device, model, quant) = match (device, model, quant) {
+        (Ok(d), Ok(m), Ok(q)) => (d, m, q),
+        (d, m, q) => {
+            let why: Vec<String> = [d.err(), m.err(), q.err()].into_iter().flatten().collect();
+            row.miss = Some(why.join("; "));
+            return row;
+        }
+    };
+    let mut quant = quant;
+    // The row's measured file size (bits per weight) is more precise than the format's
+    // typical figure: K-quant mixes differ per model.
+    if let Some(bpw) = num(get("bits_per_weight"))
+        && bpw < 40.0
+    {
+        quant.bits_per_weight = bpw;
+    }
+    let runtime = runtime_record(&family, &backend, cat);
+    let prompt_col = num(get("prompt_tokens")).map(|x| x as u64);
+    let gen_tokens = num(get("gen_tokens"))
+        .map(|x| x as u64)
+        .unwrap_or(DEFAULT_GEN);
+    let batch = num(get("batch_size")).map(|x| x as u32).unwrap_or(1).max(1);
+    // Server rows record the configured context window, not a prompt, when it equals `-c`.
+    let ctx_flag = flag_value(notes, &["-c", "--ctx-size", "--max-model-len"])
+        .or_else(|| env_value(notes, &["CTX_SIZE", "VLLM_MAX_MODEL_LEN"]));
+    let (prompt, ctx) = match (prompt_col, ctx_flag) {
+        (Some(p), Some(c)) if p == c => (DEFAULT_PROMPT, Some(c)),
+        (Some(p), c) => (p, c),
+        (None, c) => (DEFAULT_PROMPT, c),
+    };
+    let kv = flag_str(notes, &["-ctk", "--cache-type-k"])
+        .or_else(|| env_str(notes, &["CACHE_TYPE_K"]))
+        .and_then(|k| cat.kv_type(&k).found().cloned())
+        .or_else(|| kv_from_runtime(runtime_text, cat));
+    // llama-bench measures generation from an empty context (`tg` runs without the prompt).
+    let bench_tg = notes.contains("llama-bench") || notes.contains("tg128");
+    let decode_prompt = if bench_tg { 0 } else { prompt };
+
+    let build = |p: u64| -> Scenario {
+        let mut s = Scenario::new(
+            vec![DeviceGroup::new(device.clone(), count)],
+            model.clone(),
+            quant.clone(),
+            runtime.clone(),
+        );
+        let mut w = Workload::new(p, gen_tokens, batch);
+        w.ctx_tokens = ctx.filter(|c| *c >= p.saturating_add(gen_tokens));
+        s.workload = w;
+        s.kv = kv.clone();
+        s.strategy = StrategyRequest::Auto;
+        s
+    };
+    let pre = estimate(&build(prompt));
+    let dec = if decode_prompt == prompt {
+        pre.clone()
+    } else {
+        estimate(&build(decode_prompt))
+    };
+    row.pred_decode_tok_s = Some(if batch > 1 {
+        dec.batch.per_stream_decode_tok_s
+    } else {
+        dec.gen_avg_decode_tok_s
+    });
+    row.pred_prefill_tok_s = Some(pre.prefill_tok_s);
+    row
+}
+
+fn kv_from_runtime(runtime_text: &str, cat: &Catalog) -> Option<KvType> {
+    runtime_text
+        .to_ascii_lowercase()
+        .contains("fp8 kv")
+        .then(|| cat.kv_type("fp8").found().cloned())
+        .flatten()
+}
+
+/// Value of a command-line flag in the notes (`-c 131072`).
+fn flag_str(notes: &str, flags: &[&str]) -> Option<String> {
+    let toks: Vec<&str> = notes.split_whitespace().collect();
+    toks.windows(2).find_map(|w| {
+        flags
+            .iter()
+            .any(|f| w[0] == *f)
+            .then(|| w[1].trim_matches(|c| c == '\'' || c == '"').to_string())
+    })
+}
+
+fn flag_value(notes: &str, flags: &[&str]) -> Option<u64> {
+    flag_str(notes, flags).and_then(|v| v.parse().ok())
+}
+
+/// `NAME=value` in the notes.
+fn env_str(notes: &str, names: &[&str]) -> Option<String> {
+    notes.split_whitespace().find_map(|t| {
+        let (k, v) = t.split_once('=')?;
+        names.contains(&k).then(|| v.to_string())
+    })
+}
+
+fn env_value(notes: &str, names: &[&str]) -> Option<u64> {
+    env_str(notes, names).and_then(|v| v.parse().ok())
+}
+
+/// Devices a run really used, from its command line: llama.cpp `-ts a/b/c` (non-zero
+/// shares), `--device A,B`, `-dev X`; vLLM `--tensor-parallel-size N` / `TP_SIZE=N`.
+fn used_devices(notes: &str) -> Option<u32> {
+    if let Some(ts) = flag_str(notes, &["-ts", "--tensor-split"]) {
+        let n = ts
+            .split(['/', ','])
+            .filter(|x| x.parse::<f64>().map(|v| v > 0.0).unwrap_or(false))
+            .count() as u32;
+        if n > 0 {
+            return Some(n);
+        }
+    }
+    if let Some(d) = flag_str(notes, &["--device", "-dev"]) {
+        return Some(d.split(',').filter(|x| !x.is_empty()).count().max(1) as u32);
+    }
+    flag_value(notes, &["--tensor-parallel-size", "-tp"])
+        .or_else(|| env_value(notes, &["TP_SIZE"]))
+        .map(|n| n.clamp(1, 4096) as u32)
+}
+
+/// Runtime family and backend from the row's runtime text, its command line, or the
+/// device's vendor.
+fn runtime_names(text: &str, notes: &str, device: Option<&Device>) -> (String, String) {
+    let t = text.to_ascii_lowercase();
+    let family = if t.contains("exo") {
+        "exo"
+    } else if t.contains("trt") || t.contains("tensorrt") {
+        "trt-llm"
+    } else if t.contains("sglang") {
+        "sglang"
+    } else if t.contains("vllm") {
+        "vllm"
+    } else if t.contains("ollama") {
+        "ollama"
+    } else if t.contains("llama.cpp") || t.contains("llama-server") || t.contains("llama-bench") {
+        "llama.cpp"
+    } else if t.contains("mlx") {
+        "mlx"
+    } else {
+        "unknown"
+    };
+    let n = notes.to_ascii_lowercase();
+    let backend_of = |s: &str| -> Option<&'static str> {
+        if s.contains("cuda") {
+            Some("cuda")
+        } else if s.contains("metal") {
+            Some("metal")
+        } else if s.contains("vulkan") || s.contains("radv") || s.contains("amdvlk") {
+            Some("vulkan")
+        } else if s.contains("rocm") || s.contains("hipblas") || s.contains(" hip") {
+            Some("rocm")
+        } else if s.contains("sycl") {
+            Some("sycl")
+        } else {
+            None
+        }
+    };
+    let vendor = device
+        .map(|d| d.vendor.to_ascii_lowercase())
+        .unwrap_or_default();
+    let by_vendor = match vendor.as_str() {
+        "nvidia" => "cuda",
+        "apple" => "metal",
+        "amd" => "rocm",
+        "intel" => "sycl",
+        _ => "cpu",
+    };
+    let backend = match family {
+        "mlx" | "exo" => "mlx".to_string(),
+        "llama.cpp" | "ollama" => backend_of(&t)
+            .or_else(|| backend_of(&n))
+            .unwrap_or(by_vendor)
+            .to_string(),
+        _ => {
+            // Serving engines: the accelerator stack.
+            match vendor.as_str() {
+                "nvidia" => "cuda",
+                "amd" => "rocm",
+                "intel" => "xpu",
+                _ => by_vendor,
+            }
+            .to_string()
+        }
+    };
+    (family.to_string(), backend)
+}
+
+/// The catalog's record for a family/backend, or a minimal record carrying the names (the
+/// engine's efficiency table is keyed by family and backend).
+fn runtime_record(family: &str, backend: &str, cat: &Catalog) -> Runtime {
+    let fam = |r: &&Runtime| r.family.eq_ignore_ascii_case(family);
+    if let Some(r) = cat
+        .runtimes
+        .iter()
+        .filter(fam)
+        .find(|r| r.backend.eq_ignore_ascii_case(backend))
+    {
+        return r.clone();
+    }
+    let mut r = cat.runtimes.iter().find(fam).cloned().unwrap_or(Runtime {
+        id: format!("{family}-{backend}"),
+        name: format!("{family} ({backend})"),
+        aliases: Vec::new(),
+        family: family.to_string(),
+        backend: backend.to_string(),
+        runs_on: Vec::new(),
+        strategies: vec!["pipeline".to_string()],
+        source: "mlbn eval: runtime named by a measurement row".to_string(),
+        notes: None,
+    });
+    r.backend = backend.to_string();
+    r
+}
+
+/// Candidate spellings of a name: as written, without parenthesised parts, and each
+/// comma/slash-separated piece.
+fn candidates(text: &str) -> Vec<String> {
+    let mut out = vec![text.to_string()];
+    let mut no_paren = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = (depth - 1).max(0),
+            _ if depth == 0 => no_paren.push(c),
+            _ => {}
+        }
+    }
+    let no_paren = no_paren.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.push(no_paren.clone());
+    for piece in no_paren.split([',', '/']) {
+        out.push(piece.trim().to_string());
+    }
+    out.retain(|s| !s.is_empty());
+    out.dedup();
+    out
+}
+
+fn pick<'a, T: Clone>(r: Resolution<'a, T>) -> Option<T> {
+    match r {
+        Resolution::Found(t) => Some(t.clone()),
+        Resolution::Ambiguous(v) => v.first().map(|t| (*t).clone()),
+        Resolution::NotFound { .. } => None,
+    }
+}
+
+fn resolve_device(text: &str, cat: &Catalog) -> Result<Device, String> {
+    // GPU core counts in parentheses distinguish Apple variants: try them attached first.
+    let mut cands = Vec::new();
+    if let Some(cores) = core_count(text) {
+        let base = candidates(text).get(1).cloned().unwrap_or_default();
+        cands.push(format!("{base} {cores}c"));
+        cands.push(format!("{base} {cores}-core"));
+        cands.push(format!("{base} {cores}-core GPU"));
+    }
+    cands.extend(candidates(text));
+    for c in &cands {
+        if let Some(d) = pick(cat.device(c)) {
+            return Ok(d);
+        }
+    }
+    Err(format!("hardware `{text}` not in catalog"))
+}
+
+/// `24-core GPU` → 24.
+fn core_count(text: &str) -> Option<u32> {
+    let i = text.find("-core GPU")?;
+    let digits: String = text[..i]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().ok()
+}
+
+fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
+    if let Some(m) = cat
+        .models
+        .iter()
+        .find(|m| !text.is_empty() && m.hf_id.eq_ignore_ascii_case(text))
+    {
+        return Ok(m.clone());
+    }
+    let mut cands = candidates(text);
+    if let Some((_, name)) = text.rsplit_once('/') {
+        cands.push(name.to_string());
+        let trimmed = name.trim_end_matches("-GGUF").trim_end_matches("-gguf");
+        cands.push(trimmed.to_string());
+    }
+    for c in &cands {
+        if let Some(m) = pick(cat.model(c)) {
+            return Ok(m);
+        }
+    }
+    Err(format!("model `{text}` not in catalog"))
+}
+
+fn resolve_quant(text: &str, cat: &Catalog) -> Result<Quant, String> {
+    let mut cands = candidates(text);
+    let lower = text.to_ascii_lowercase();
+    for prefix in ["gguf ", "mlx "] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            cands.push(rest.to_string());
+        }
+    }
+    for c in &cands {
+        if let Some(q) = pick(cat.quant(c)) {
+            return Ok(q);
+        }
+    }
+    Err(format!("quant `{text}` not in catalog"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_handles_quotes_commas_and_newlines() {
+        let t = "a,b,c\n1,\"x, y\",\"he said \"\"hi\"\"\"\n2,\"multi\nline\",\n";
+        let rows = parse_csv(t);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1], vec!["1", "x, y", "he said \"hi\""]);
+        assert_eq!(rows[2], vec!["2", "multi\nline", ""]);
+    }
+
+    #[test]
+    fn csv_without_trailing_newline_and_crlf() {
+        let rows = parse_csv("a,b\r\n1,2");
+        assert_eq!(rows, vec![vec!["a", "b"], vec!["1", "2"]]);
+    }
+
+    #[test]
+    fn missing_columns_is_an_error() {
+        let cat = Catalog::builtin();
+        let err = evaluate("id,hardware\n1,x\n", cat, GroupBy::None).unwrap_err();
+        assert!(
+            matches!(err, EvalError::MissingColumns(ref c) if c.contains(&"quant".to_string()))
+        );
+        assert_eq!(
+            evaluate("", cat, GroupBy::None).unwrap_err(),
+            EvalError::Empty
+        );
+    }
+
+    #[test]
+    fn unresolvable_rows_are_misses_counted_in_the_denominator() {
+        let cat = Catalog::builtin();
+        let csv = "id,hardware,device_count,model_hf_id,quant,runtime,decode_tok_s,prefill_tok_s\n\
+                   x1,Quantum Toaster 9000,1,meta-llama/Meta-Llama-3-8B,Q4_K_M,llama.cpp (CUDA),100,1000\n";
+        let r = evaluate(csv, cat, GroupBy::Hardware).unwrap();
+        assert_eq!(r.overall.decode.rows, 1);
+        assert_eq!(r.overall.decode.predicted, 0);
+        assert_eq!(r.overall.decode.share_2(), 0.0);
+        assert_eq!(r.misses().len(), 1);
+        assert!(r.misses()[0].1.contains("Quantum Toaster"));
+        assert!(
+            r.predictions_csv()
+                .starts_with("id,pred_decode_tok_s,pred_prefill_tok_s\nx1,,\n")
+        );
+    }
+
+    #[test]
+    fn resolved_row_is_scored() {
+        let cat = Catalog::builtin();
+        let csv = "id,hardware,device_count,model_hf_id,quant,runtime,batch_size,prompt_tokens,gen_tokens,decode_tok_s,prefill_tok_s,notes\n\
+                   r1,RTX 4090,1,meta-llama/Meta-Llama-3-8B,Q4_K_M,\"llama.cpp (CUDA, 2024)\",1,512,128,125,6000,llama-bench\n";
+        let r = evaluate(csv, cat, GroupBy::Runtime).unwrap();
+        let row = &r.rows[0];
+        assert_eq!(row.miss, None, "{row:?}");
+        assert_eq!(row.runtime, "llama.cpp/cuda");
+        let d = row.pred_decode_tok_s.unwrap();
+        assert!(d > 50.0 && d < 300.0, "{d}");
+        assert_eq!(r.overall.decode.predicted, 1);
+        assert_eq!(r.groups.len(), 1);
+        assert!(r.render_text().contains("llama.cpp/cuda"));
+    }
+
+    #[test]
+    fn command_line_settings_are_read() {
+        assert_eq!(used_devices("llama-server -ts 0/0/1 -c 100"), Some(1));
+        assert_eq!(used_devices("x --device ROCm0,ROCm2 y"), Some(2));
+        assert_eq!(
+            used_devices("vllm serve m --tensor-parallel-size 4"),
+            Some(4)
+        );
+        assert_eq!(used_devices("nothing"), None);
+        assert_eq!(flag_value("a -c 131072 b", &["-c"]), Some(131072));
+        assert_eq!(env_value("CTX_SIZE=8192 X=1", &["CTX_SIZE"]), Some(8192));
+        assert_eq!(core_count("Mac M1 Max (24-core GPU)"), Some(24));
+    }
+
+    #[test]
+    fn runtime_names_fall_back_to_command_line_then_vendor() {
+        assert_eq!(
+            runtime_names("llama.cpp (Metal, Nov 2023+)", "", None),
+            ("llama.cpp".into(), "metal".into())
+        );
+        assert_eq!(
+            runtime_names("llama.cpp b9333", "llama-bench -dev Vulkan0", None).1,
+            "vulkan"
+        );
+        assert_eq!(
+            runtime_names("exo 1.0 (MLX, tensor parallel)", "", None).0,
+            "exo"
+        );
+        assert_eq!(runtime_names("vLLM 0.16.0", "", None).0, "vllm");
+    }
+}
