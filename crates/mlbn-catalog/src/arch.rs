@@ -299,4 +299,37 @@ impl Model {
         };
         self.active_split().total() * scale * bits_per_weight / 8.0
     }
+
+    /// Attention-score FLOPs (QK^T and the weighted sum over V, not the projections) for one
+    /// token attending to `ctx_tokens` earlier tokens, summed over layers: global layers see
+    /// the whole context, sliding-window layers at most their window, linear-attention layers
+    /// a fixed state update independent of the context.
+    pub fn attention_flops_per_token(&self, ctx_tokens: u64) -> f64 {
+        let ctx = ctx_tokens as f64;
+        let heads = f(self.heads);
+        let per_ctx_token =
+            |head_dim: f64, v_dim: f64| 2.0 * heads * head_dim + 2.0 * heads * v_dim;
+        let (global_layers, sliding_layers) = self.softmax_layer_split();
+        let (base, global) = match &self.mla {
+            Some(mla) => {
+                let qk =
+                    f(mla.qk_nope_head_dim.unwrap_or(MLA_DEFAULT_NOPE)) + f(mla.qk_rope_head_dim);
+                let v = f(mla.v_head_dim.unwrap_or(MLA_DEFAULT_V));
+                (per_ctx_token(qk, v), per_ctx_token(qk, v))
+            }
+            None => {
+                let hd = f(self.head_dim);
+                let ghd = f(self.global_kv_shape().1);
+                (per_ctx_token(hd, hd), per_ctx_token(ghd, ghd))
+            }
+        };
+        let window = self.sliding_window.map_or(ctx, |w| ctx.min(f64::from(w)));
+        let linear = self.linear_attn.as_ref().map_or(0.0, |l| {
+            // Read, decay/update and query the value_heads x key_dim x value_dim state.
+            4.0 * f(l.value_heads) * f(l.key_head_dim) * f(l.value_head_dim)
+        });
+        f(global_layers) * global * ctx
+            + f(sliding_layers) * base * window
+            + f(self.linear_attn_layers()) * linear
+    }
 }

@@ -299,6 +299,34 @@ fn weight_bytes_follow_params_and_active_split() {
 }
 
 #[test]
+fn attention_flops_grow_with_context_only_where_attention_does() {
+    let cat = Catalog::builtin();
+    let get = |id: &str| cat.model_by_id(id).unwrap();
+    // Llama 3 8B: 4 x 32 heads x 128 per context token per layer, 32 layers.
+    let l = get("llama-3-8b");
+    assert_eq!(
+        l.attention_flops_per_token(1000),
+        4.0 * 32.0 * 128.0 * 32.0 * 1000.0
+    );
+    assert_eq!(l.attention_flops_per_token(0), 0.0);
+    // gpt-oss: the sliding half stops growing past 128 tokens.
+    let o = get("gpt-oss-20b");
+    let grow = o.attention_flops_per_token(20_000) - o.attention_flops_per_token(10_000);
+    assert_eq!(grow, 12.0 * 4.0 * 64.0 * 64.0 * 10_000.0);
+    // Qwen3.6: linear-attention layers add a context-independent term.
+    let q = get("qwen3.6-35b-a3b");
+    assert!(q.attention_flops_per_token(0) > 0.0);
+    let grow = q.attention_flops_per_token(2000) - q.attention_flops_per_token(1000);
+    assert_eq!(grow, 10.0 * 4.0 * 16.0 * 256.0 * 1000.0);
+    // MLA uses its q/k (192) and v (128) widths.
+    let d = get("deepseek-v3");
+    assert_eq!(
+        d.attention_flops_per_token(1),
+        61.0 * (2.0 * 128.0 * 192.0 + 2.0 * 128.0 * 128.0)
+    );
+}
+
+#[test]
 fn kv_cache_sizes_follow_the_architecture() {
     let cat = Catalog::builtin();
     let get = |id: &str| cat.model_by_id(id).unwrap();
