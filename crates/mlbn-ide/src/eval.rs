@@ -700,6 +700,7 @@ fn runtime_record(family: &str, backend: &str, cat: &Catalog) -> Runtime {
         backend: backend.to_string(),
         runs_on: Vec::new(),
         strategies: vec!["pipeline".to_string()],
+        default_backends: Default::default(),
         source: "mlbn eval: runtime named by a measurement row".to_string(),
         notes: None,
     });
