@@ -26,10 +26,10 @@ impl Source {
     }
 }
 
-fn limit_message(what: &str) -> String {
+fn limit_message(what: &str, limit: usize) -> String {
     format!(
         "{what} is larger than the {} MiB input limit",
-        MAX_INPUT_BYTES / (1024 * 1024)
+        limit / (1024 * 1024)
     )
 }
 
@@ -43,14 +43,14 @@ fn decode(what: &str, bytes: Vec<u8>) -> Result<String, String> {
 }
 
 /// Read at most the limit plus one byte, so a huge file is refused without reading it all.
-fn read_limited(reader: impl Read, what: &str) -> Result<Vec<u8>, String> {
+fn read_limited(reader: impl Read, what: &str, limit: usize) -> Result<Vec<u8>, String> {
     let mut buf = Vec::new();
     reader
-        .take(MAX_INPUT_BYTES as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read {what}: {e}"))?;
-    if buf.len() > MAX_INPUT_BYTES {
-        return Err(limit_message(what));
+        .map_err(|e| e.to_string())?;
+    if buf.len() > limit {
+        return Err(limit_message(what, limit));
     }
     Ok(buf)
 }
@@ -58,6 +58,11 @@ fn read_limited(reader: impl Read, what: &str) -> Result<Vec<u8>, String> {
 /// Contents of a file as text, or the reason it cannot be read ("no such file", "not valid
 /// UTF-8 …", "larger than the 1 MiB limit").
 pub fn read_path(path: &Path) -> Result<String, String> {
+    read_path_limited(path, MAX_INPUT_BYTES)
+}
+
+/// [`read_path`] with another size limit (measurement CSVs may be larger than scenarios).
+pub fn read_path_limited(path: &Path, limit: usize) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         _ => e.to_string(),
@@ -65,7 +70,7 @@ pub fn read_path(path: &Path) -> Result<String, String> {
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err("is a directory".into());
     }
-    let bytes = read_limited(file, "it")?;
+    let bytes = read_limited(file, "it", limit)?;
     decode("it", bytes)
 }
 
@@ -84,7 +89,8 @@ pub fn read_file(path: &Path) -> Result<Source, String> {
 /// scenario text itself (a name ending in `.mlbn` that does not exist is a missing file).
 pub fn read_input(arg: &str) -> Result<Source, String> {
     if arg == "-" {
-        let bytes = read_limited(std::io::stdin().lock(), "stdin")?;
+        let bytes = read_limited(std::io::stdin().lock(), "stdin", MAX_INPUT_BYTES)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
         return Ok(Source {
             name: "<stdin>".into(),
             text: decode("stdin", bytes)?,
@@ -99,7 +105,7 @@ pub fn read_input(arg: &str) -> Result<Source, String> {
         return Err(format!("cannot read {arg}: no such file"));
     }
     if arg.len() > MAX_INPUT_BYTES {
-        return Err(limit_message("the scenario text"));
+        return Err(limit_message("the scenario text", MAX_INPUT_BYTES));
     }
     Ok(Source {
         name: "<inline>".into(),

@@ -40,6 +40,12 @@ enum ColorChoice {
     Never,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum EvalBy {
+    Runtime,
+    Hardware,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a scenario: memory fit, prefill, decode, TTFT, what binds, findings.
@@ -65,6 +71,18 @@ enum Command {
         check: bool,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Score the engine against measured runs (the CSV format of shared/benchmarks/README.md):
+    /// share of rows within 1.25x / 1.5x / 2x, decode and prefill, overall and per group.
+    Eval {
+        /// Measurements CSV.
+        csv: PathBuf,
+        /// Write `id,pred_decode_tok_s,pred_prefill_tok_s` per row to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also group the scores by runtime backend or by hardware.
+        #[arg(long, value_enum)]
+        by: Option<EvalBy>,
     },
     /// List or search the catalog.
     Catalog {
@@ -102,6 +120,7 @@ fn main() -> ExitCode {
         } => cmd_analyze(&input, json, markdown, out_color, err_color),
         Command::Check { files } => cmd_check(&files, err_color),
         Command::Fmt { check, files } => cmd_fmt(&files, check),
+        Command::Eval { csv, out, by } => cmd_eval(&csv, out.as_deref(), by),
         Command::Catalog { table, query, json } => {
             catalog_cmd::run(table, query.as_deref(), json).map_err(Fatal)
         }
@@ -288,5 +307,23 @@ fn cmd_fmt(files: &[PathBuf], check: bool) -> Result<ExitCode, Fatal> {
         );
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_eval(csv: &Path, out: Option<&Path>, by: Option<EvalBy>) -> Result<ExitCode, Fatal> {
+    let text = input::read_path_limited(csv, mlbn_ide::eval::MAX_CSV_BYTES)
+        .map_err(|e| Fatal(format!("cannot read {}: {e}", csv.display())))?;
+    let group = match by {
+        None => mlbn_ide::eval::GroupBy::None,
+        Some(EvalBy::Runtime) => mlbn_ide::eval::GroupBy::Runtime,
+        Some(EvalBy::Hardware) => mlbn_ide::eval::GroupBy::Hardware,
+    };
+    let report = mlbn_ide::eval::evaluate(&text, mlbn_catalog::Catalog::builtin(), group)
+        .map_err(|e| Fatal(format!("{}: {e}", csv.display())))?;
+    if let Some(path) = out {
+        std::fs::write(path, report.predictions_csv())
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+    }
+    print(&report.render_text())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -278,3 +278,37 @@ fn usage_errors_exit_2() {
     assert_eq!(mlbn(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(mlbn(&["check"]).status.code(), Some(2));
 }
+
+#[test]
+fn eval_scores_a_measurements_csv_and_writes_predictions() {
+    // Two rows in the benchmark CSV format (shared/benchmarks/README.md).
+    let csv = "id,hardware,device_count,interconnect,model_hf_id,params_b,active_params_b,quant,bits_per_weight,runtime,batch_size,prompt_tokens,gen_tokens,decode_tok_s,prefill_tok_s,source_url,notes\n\
+t-1,RTX 4090,1,,meta-llama/Meta-Llama-3-8B-Instruct,8.03,8.03,Q4_K_M,4.89,\"llama.cpp (CUDA)\",1,512,128,127.7,6900,https://example.invalid/a,\n\
+t-2,Imaginary GPU 9000,1,,meta-llama/Meta-Llama-3-8B-Instruct,8.03,8.03,Q4_K_M,4.89,\"llama.cpp (CUDA)\",1,512,128,50,1000,https://example.invalid/b,\n";
+    let p = tmp("bench.csv", csv.as_bytes());
+    let out = p.with_file_name("pred.csv");
+    let o = mlbn(&[
+        "eval",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--by",
+        "runtime",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("all rows"), "{}", stdout(&o));
+    let pred = std::fs::read_to_string(&out).unwrap();
+    let mut lines = pred.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,pred_decode_tok_s,pred_prefill_tok_s")
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[0], "t-1");
+    assert!(first[1].parse::<f64>().unwrap() > 0.0);
+
+    let bad = tmp("bad.csv", b"just,some,columns\n1,2,3\n");
+    let o = mlbn(&["eval", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing columns"), "{}", stderr(&o));
+}
