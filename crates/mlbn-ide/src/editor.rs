@@ -697,9 +697,13 @@ fn scenario_hints(s: &ScenarioAnalysis, r: &ResolvedScenario, out: &mut Vec<Inla
             .devices
             .iter()
             .map(|g| {
+                let count = if g.count > 1 {
+                    format!("{}x ", g.count)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{}x {} GB · {} GB/s",
-                    g.count,
+                    "{count}{} GB · {} GB/s",
                     num(g.device.mem_gb),
                     num(g.device.bw_gbps)
                 )

@@ -5,6 +5,18 @@
 //! It may depend on syntax, catalog and engine; it does no IO, async, clock or printing.
 //! Files a scenario refers to (`model "./config.json"`) arrive as text in [`AnalyzeOptions`]:
 //! the front end reads them, so the same analysis runs in a terminal, an editor or a chat bot.
+//!
+//! # For front ends
+//! - [`analyze`]`(text, &opts) -> Analysis`: the parsed file, per scenario the
+//!   [`ResolvedScenario`] (or why not) and the engine [`Estimate`], and `diagnostics` (syntax
+//!   first; semantic ones only for statements without syntax errors). Engine findings are
+//!   diagnostics on the words they are about, with [`mlbn_syntax::Fix`]es whose
+//!   [`mlbn_syntax::TextEdit`]s replace byte ranges of the text.
+//! - [`referenced_files`] lists the paths to read and put in [`AnalyzeOptions::files`].
+//! - Editors: [`hover`]`(&analysis, offset)`, [`completions`]`(text, offset)`,
+//!   [`inlay_hints`]`(&analysis)`, [`code_fixes`]`(&analysis, span)`. Offsets are bytes;
+//!   converting to UTF-16 positions is the LSP's job.
+//! - [`units`] formats figures the same way everywhere (`18.2 tok/s`, `42.5 GB`).
 #![forbid(unsafe_code)]
 
 mod editor;
