@@ -312,3 +312,55 @@ t-2,Imaginary GPU 9000,1,,meta-llama/Meta-Llama-3-8B-Instruct,8.03,8.03,Q4_K_M,4
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing columns"), "{}", stderr(&o));
 }
+
+/// Field names documented in a `## Section` table of docs/json.md (first column, in backticks).
+fn documented_fields(section: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(root().join("docs/json.md")).unwrap();
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in doc.lines() {
+        if line.starts_with("## ") {
+            inside = line == format!("## {section}");
+            continue;
+        }
+        if inside && line.starts_with("| `") {
+            let cell = line.split('|').nth(1).unwrap();
+            for name in cell.split('`').skip(1).step_by(2) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no fields documented under {section}");
+    out
+}
+
+#[test]
+fn json_output_and_docs_agree() {
+    let o = mlbn(&["analyze", "--json", &example("2x-rtx4090-llama3-70b.mlbn")]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for f in documented_fields("Top level") {
+        assert!(
+            v.get(&f).is_some(),
+            "top-level `{f}` documented but missing"
+        );
+    }
+    let s = &v["scenarios"][0];
+    for f in documented_fields("Scenario") {
+        assert!(s.get(&f).is_some(), "scenario `{f}` documented but missing");
+    }
+    let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+    let documented = documented_fields("Scenario");
+    for k in keys {
+        assert!(
+            documented.contains(k),
+            "scenario field `{k}` is not documented"
+        );
+    }
+    let d = &v["diagnostics"][0];
+    for f in documented_fields("Diagnostic") {
+        assert!(
+            d.get(&f).is_some(),
+            "diagnostic `{f}` documented but missing"
+        );
+    }
+}
