@@ -272,7 +272,8 @@ pub fn auto_chart_scene(
         }
     }
     if more > 0 {
-        let y = area.y + row_h * shown as f32;
+        // Below the axis labels.
+        let y = area.y + row_h * shown as f32 + axis_h;
         let t = format!("+ {more} more candidates");
         scene.text(
             (area.x + 6.0, y + (row_h - label_f.px) / 2.0),
@@ -468,7 +469,8 @@ pub fn memory_chart_scene(
         }
     }
     if more > 0 {
-        let y = area.y + row_h * shown as f32;
+        // Below the axis labels.
+        let y = area.y + row_h * shown as f32 + axis_h;
         let t = format!("+ {more} more devices");
         scene.text(
             (area.x, y + (row_h - label_f.px) / 2.0),

@@ -134,7 +134,7 @@ pub fn ui_scale(width: u32, height: u32) -> f32 {
 
 /// Smallest and largest canvases accepted: below, nothing legible fits; above, the buffer
 /// would be large enough to matter for a chat bot.
-pub const MIN_SIDE: u32 = 320;
+pub const MIN_SIDE: u32 = 200;
 pub const MAX_SIDE: u32 = 4096;
 
 pub fn check_size(width: u32, height: u32) -> Result<(), RenderError> {
