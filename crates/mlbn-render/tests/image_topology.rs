@@ -428,3 +428,22 @@ fn sizes_outside_the_range_are_errors() {
         );
     }
 }
+
+#[test]
+fn huge_views_are_capped_not_choked_on() {
+    let nodes: Vec<NodeView> = (0..5000).map(|i| gpu(&format!("dev{}", i % 300))).collect();
+    let links: Vec<LinkView> = (0..40_000)
+        .map(|i| LinkView::new(i % 5000, (i * 7 + 1) % 5000, "eth", 1.0, 50.0))
+        .collect();
+    let view = TopologyView {
+        nodes,
+        links,
+        flow: Flow::Pipeline {
+            order: (0..5000).collect(),
+        },
+        ..Default::default()
+    };
+    let scene = topology_scene(&view, 1200, 760).unwrap();
+    assert_text_clean(&scene, "huge");
+    decode(&scene.to_png().unwrap());
+}

@@ -311,25 +311,40 @@ impl Scene {
         check_size(self.width, self.height)?;
         let (bw, bh) = (self.width as usize * SS, self.height as usize * SS);
         let mut big = vec![0u8; bw * bh * 3];
-        for px in big.chunks_exact_mut(3) {
-            px.copy_from_slice(&[self.background.0, self.background.1, self.background.2]);
+        let bg = [self.background.0, self.background.1, self.background.2];
+        for px in big[..bw * 3].chunks_exact_mut(3) {
+            px.copy_from_slice(&bg);
+        }
+        let (first, rest) = big.split_at_mut(bw * 3);
+        for row in rest.chunks_exact_mut(bw * 3) {
+            row.copy_from_slice(first);
         }
         let s = SS as f32 * self.scale;
         let sp = |p: (f32, f32)| ((p.0 * s).round() as i32, (p.1 * s).round() as i32);
+        let k = |r: &Rect| Rect::new(r.x * s, r.y * s, r.w * s, r.h * s);
         for op in &self.ops {
             match op {
-                Op::Text {
-                    at,
-                    text,
-                    font,
-                    color,
-                } => {
-                    let f = Font2 {
-                        px: font.px * s,
-                        bold: font.bold,
-                    };
-                    draw_text(&mut big, (bw, bh), (at.0 * s, at.1 * s), f, *color, text);
-                }
+                // Text is drawn after downsampling (below): ab_glyph's coverage is already
+                // anti-aliased, and builders never let a shape cover text.
+                Op::Text { .. } => {}
+                // Rectangles are most of the filled area: spans written directly are much
+                // faster than plotters' general polygon fill.
+                Op::Rect {
+                    rect,
+                    fill,
+                    radius,
+                    border,
+                } => match border {
+                    Some((bcol, bwid)) if *bwid > 0.0 => {
+                        fill_round_rect(&mut big, (bw, bh), &k(rect), radius * s, *bcol);
+                        let inner = rect.inflate(-bwid);
+                        if inner.w > 0.0 && inner.h > 0.0 {
+                            let r = (radius - bwid).max(0.0) * s;
+                            fill_round_rect(&mut big, (bw, bh), &k(&inner), r, *fill);
+                        }
+                    }
+                    _ => fill_round_rect(&mut big, (bw, bh), &k(rect), radius * s, *fill),
+                },
                 other => {
                     let mut be = BitMapBackend::with_buffer(&mut big, (bw as u32, bh as u32));
                     draw_shape(&mut be, other, s, &sp)
@@ -337,7 +352,26 @@ impl Scene {
                 }
             }
         }
-        Ok(downsample(&big, bw, bh))
+        let mut out = downsample(&big, bw, bh);
+        drop(big);
+        let (w, h) = (self.width as usize, self.height as usize);
+        let t = self.scale;
+        for op in &self.ops {
+            if let Op::Text {
+                at,
+                text,
+                font,
+                color,
+            } = op
+            {
+                let f = Font2 {
+                    px: font.px * t,
+                    bold: font.bold,
+                };
+                draw_text(&mut out, (w, h), (at.0 * t, at.1 * t), f, *color, text);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -360,24 +394,6 @@ fn draw_shape(
     sp: &dyn Fn((f32, f32)) -> (i32, i32),
 ) -> DrawResult {
     match op {
-        Op::Rect {
-            rect,
-            fill,
-            radius,
-            border,
-        } => {
-            match border {
-                Some((bcol, bwid)) if *bwid > 0.0 => {
-                    fill_round_rect(be, rect, *radius, *bcol, s)?;
-                    let inner = rect.inflate(-bwid);
-                    if inner.w > 0.0 && inner.h > 0.0 {
-                        fill_round_rect(be, &inner, (radius - bwid).max(0.0), *fill, s)?;
-                    }
-                }
-                _ => fill_round_rect(be, rect, *radius, *fill, s)?,
-            }
-            Ok(())
-        }
         Op::Line {
             from,
             to,
@@ -415,7 +431,7 @@ fn draw_shape(
             let r = (radius * s).round().max(1.0) as u32;
             be.draw_circle(sp(*center), r, &bc(*fill), true)
         }
-        Op::Text { .. } => Ok(()),
+        Op::Text { .. } | Op::Rect { .. } => Ok(()),
     }
 }
 
@@ -440,57 +456,59 @@ fn thick_segment(
     be.fill_polygon(quad.iter().map(|p| sp(*p)), &bc(color))
 }
 
-fn fill_round_rect(
-    be: &mut BitMapBackend<'_>,
-    r: &Rect,
-    radius: f32,
-    c: Rgb,
-    s: f32,
-) -> DrawResult {
+/// Fills a rectangle with rounded corners (buffer pixels), row by row.
+fn fill_round_rect(buf: &mut [u8], (bw, bh): (usize, usize), r: &Rect, radius: f32, c: Rgb) {
     let rad = radius.min(r.w / 2.0).min(r.h / 2.0).max(0.0);
-    if rad < 0.5 {
-        let ul = ((r.x * s).round() as i32, (r.y * s).round() as i32);
-        let br = (
-            (r.right() * s).round() as i32 - 1,
-            (r.bottom() * s).round() as i32 - 1,
-        );
-        return be.draw_rect(ul, br, &bc(c), true);
-    }
-    let mut pts = Vec::with_capacity(40);
-    let corners = [
-        (r.right() - rad, r.y + rad, -90.0f32),
-        (r.right() - rad, r.bottom() - rad, 0.0),
-        (r.x + rad, r.bottom() - rad, 90.0),
-        (r.x + rad, r.y + rad, 180.0),
-    ];
-    for (cx, cy, start) in corners {
-        for k in 0..=8 {
-            let ang = (start + 90.0 * k as f32 / 8.0).to_radians();
-            pts.push((
-                ((cx + rad * ang.cos()) * s).round() as i32,
-                ((cy + rad * ang.sin()) * s).round() as i32,
-            ));
+    let y0 = r.y.round().clamp(0.0, bh as f32) as usize;
+    let y1 = r.bottom().round().clamp(0.0, bh as f32) as usize;
+    // One row of the colour, copied into each span.
+    let width = (r.w.ceil().max(0.0) as usize + 2).min(bw);
+    let span: Vec<u8> = [c.0, c.1, c.2].repeat(width);
+    for y in y0..y1 {
+        let yc = y as f32 + 0.5;
+        let dy = if yc < r.y + rad {
+            r.y + rad - yc
+        } else if yc > r.bottom() - rad {
+            yc - (r.bottom() - rad)
+        } else {
+            0.0
+        };
+        let inset = if dy > 0.0 {
+            rad - (rad * rad - dy * dy).max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        let x0 = (r.x + inset).round().clamp(0.0, bw as f32) as usize;
+        let x1 = (r.right() - inset).round().clamp(0.0, bw as f32) as usize;
+        if x1 > x0 {
+            let n = (x1 - x0) * 3;
+            buf[(y * bw + x0) * 3..(y * bw + x1) * 3].copy_from_slice(&span[..n]);
         }
     }
-    be.fill_polygon(pts, &bc(c))
 }
 
+/// Averages each SS×SS block of the supersampled buffer into one output pixel.
 fn downsample(big: &[u8], bw: usize, bh: usize) -> Vec<u8> {
     let (w, h) = (bw / SS, bh / SS);
     let mut out = vec![0u8; w * h * 3];
     let n = (SS * SS) as u32;
-    for y in 0..h {
-        for x in 0..w {
-            for k in 0..3 {
-                let mut sum = 0u32;
-                for dy in 0..SS {
-                    let row = (y * SS + dy) * bw;
-                    for dx in 0..SS {
-                        sum += u32::from(big[(row + x * SS + dx) * 3 + k]);
-                    }
+    let mut acc = vec![0u32; w * 3];
+    for (y, out_row) in out.chunks_exact_mut(w * 3).enumerate() {
+        acc.iter_mut().for_each(|a| *a = 0);
+        for dy in 0..SS {
+            let start = (y * SS + dy) * bw * 3;
+            let row = &big[start..start + bw * 3];
+            for (x, block) in row.chunks_exact(SS * 3).enumerate() {
+                let a = &mut acc[x * 3..x * 3 + 3];
+                for px in block.chunks_exact(3) {
+                    a[0] += u32::from(px[0]);
+                    a[1] += u32::from(px[1]);
+                    a[2] += u32::from(px[2]);
                 }
-                out[(y * w + x) * 3 + k] = ((sum + n / 2) / n) as u8;
             }
+        }
+        for (o, a) in out_row.iter_mut().zip(&acc) {
+            *o = ((a + n / 2) / n) as u8;
         }
     }
     out

@@ -16,6 +16,10 @@ use super::style::{Palette, Tier};
 use super::text::Font2;
 use super::view::{DeviceKind, End, Flow, Layout, LinkView, NodeView, TopologyView};
 
+/// Most devices and links drawn.
+const MAX_NODES: usize = 1024;
+const MAX_LINKS: usize = 16384;
+
 /// Above this many boxes, identical devices are collapsed into groups.
 const MAX_BOXES: usize = 16;
 /// Groups are sized so that no more than this many boxes remain.
@@ -234,8 +238,15 @@ struct Graph {
 
 impl Graph {
     fn build(view: &TopologyView) -> Graph {
-        let n = view.nodes.len();
-        let mut hubs: Vec<String> = view.hubs.iter().map(|h| h.name.clone()).collect();
+        // Bounded work whatever the view holds: devices and links past these caps are not
+        // drawn (no real cluster description comes near them).
+        let n = view.nodes.len().min(MAX_NODES);
+        let mut hubs: Vec<String> = view
+            .hubs
+            .iter()
+            .take(MAX_NODES)
+            .map(|h| h.name.clone())
+            .collect();
         let valid = |e: End, hubs: usize| match e {
             End::Node(i) => i < n,
             End::Hub(i) => i < hubs,
@@ -243,7 +254,7 @@ impl Graph {
         // 1. Valid links at node level, meshes over a switch turned into hubs.
         let mut links: Vec<(End, End, LinkSpec, bool, Vec<usize>)> = Vec::new();
         let mut mesh: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
-        for (i, l) in view.links.iter().enumerate() {
+        for (i, l) in view.links.iter().enumerate().take(MAX_LINKS) {
             if !valid(l.a, hubs.len()) || !valid(l.b, hubs.len()) || l.a == l.b {
                 continue;
             }
@@ -286,10 +297,10 @@ impl Graph {
             let hub = hubs.len();
             hubs.push(if name.to_ascii_lowercase().contains("nvlink") {
                 "NVSwitch".to_string()
-            } else if name.trim().is_empty() {
-                "switch".to_string()
             } else {
-                format!("{} switch", name.trim())
+                // Through a switch it is one; otherwise the hub stands for a full mesh.
+                let what = if via_switch { "switch" } else { "mesh" };
+                format!("{} {what}", name.trim()).trim().to_string()
             });
             members.sort_unstable();
             for k in members {
@@ -309,34 +320,30 @@ impl Graph {
         }
 
         // 2. Boxes: one per device, or groups when there are too many.
-        let hubs_of = |k: usize| -> Vec<usize> {
-            let mut v: Vec<usize> = links
-                .iter()
-                .filter_map(|(a, b, ..)| match (a, b) {
-                    (End::Node(x), End::Hub(h)) | (End::Hub(h), End::Node(x)) if *x == k => {
-                        Some(*h)
-                    }
-                    _ => None,
-                })
-                .collect();
+        let mut hubs_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (a, b, ..) in &links {
+            if let (End::Node(x), End::Hub(h)) | (End::Hub(h), End::Node(x)) = (*a, *b) {
+                hubs_of[x].push(h);
+            }
+        }
+        for v in &mut hubs_of {
             v.sort_unstable();
             v.dedup();
-            v
-        };
+        }
         let mut box_of = vec![0usize; n];
         let mut boxes = Vec::new();
         // Several switch islands with more than 8 devices read best as one box per island.
         let islands = n > 8 && hubs.len() >= 2;
         if n <= MAX_BOXES && !islands {
-            for (k, node) in view.nodes.iter().enumerate() {
+            for (k, node) in view.nodes.iter().enumerate().take(n) {
                 box_of[k] = boxes.len();
                 boxes.push(single_box(k, node));
             }
         } else {
             // Buckets of identical devices with the same switches, in order of appearance.
             let mut buckets: Vec<(BucketKey, Vec<usize>)> = Vec::new();
-            for (k, node) in view.nodes.iter().enumerate() {
-                let key = (node.name.clone(), node.kind, hubs_of(k));
+            for (k, node) in view.nodes.iter().enumerate().take(n) {
+                let key = (node.name.clone(), node.kind, hubs_of[k].clone());
                 match buckets.iter_mut().find(|(bk, _)| *bk == key) {
                     Some((_, v)) => v.push(k),
                     None => buckets.push((key, vec![k])),
@@ -885,11 +892,24 @@ fn try_place(
                         area.y + cell_h * (r as f32 + 0.5),
                     )
                 };
-                for (i, &b) in order.iter().enumerate() {
-                    centers[b] = pos(i);
-                }
+                // Hubs take the cells nearest the middle, so their spokes fan out evenly;
+                // boxes fill the other cells in (snaked) order.
+                let mid = (area.cx(), area.cy());
+                let mut by_centre: Vec<usize> = (0..items).collect();
+                by_centre.sort_by(|&i, &j| {
+                    let d = |k: usize| {
+                        let p = pos(k);
+                        (p.0 - mid.0).hypot(p.1 - mid.1)
+                    };
+                    d(i).total_cmp(&d(j)).then(i.cmp(&j))
+                });
+                let hub_cells: Vec<usize> = by_centre[..g.hubs.len()].to_vec();
                 for (h, c) in hub_centers.iter_mut().enumerate() {
-                    *c = pos(n + h);
+                    *c = pos(hub_cells[h]);
+                }
+                let box_cells = (0..items).filter(|i| !hub_cells.contains(i));
+                for (&b, cell) in order.iter().zip(box_cells) {
+                    centers[b] = pos(cell);
                 }
             }
             Layout::Ring | Layout::Star => {
