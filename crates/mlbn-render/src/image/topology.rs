@@ -925,7 +925,9 @@ fn try_place(
                     } else {
                         -std::f32::consts::FRAC_PI_2
                             + std::f32::consts::TAU * i as f32 / k as f32
-                            + if k % 2 == 0 && star {
+                            // Even counts around a hub start top-left, so the first
+                            // device reads first.
+                            - if k % 2 == 0 && star {
                                 std::f32::consts::PI / k as f32
                             } else {
                                 0.0
