@@ -27,7 +27,7 @@ pub use charts::{
 };
 pub use scene::{MAX_SIDE, MIN_SIDE, Op, Rect, Scene};
 pub use style::{Rgb, TIER_BLUE, TIER_GREEN, TIER_RED, TIER_YELLOW, Tier};
-pub use text::Font2 as Font;
+pub use text::TextStyle;
 pub use topology::{render_topology_png, topology_scene};
 pub use view::{
     AutoChartView, CandidateView, ContextChartView, DeviceKind, End, Flow, HubView, Layout,

@@ -10,7 +10,7 @@ use plotters_backend::BackendColor;
 
 use super::RenderError;
 use super::style::Rgb;
-use super::text::{Font2, draw_text, text_rect};
+use super::text::{TextStyle, draw_text, text_rect};
 
 /// Supersampling factor: shapes are rasterized at this multiple and averaged down, which
 /// anti-aliases plotters' hard-edged polygons and circles.
@@ -113,7 +113,7 @@ pub enum Op {
         /// Top-left of the line box.
         at: (f32, f32),
         text: String,
-        font: Font2,
+        font: TextStyle,
         color: Rgb,
     },
 }
@@ -242,7 +242,7 @@ impl Scene {
     }
 
     /// Draws a line of text with its top-left at `at` and returns its box.
-    pub fn text(&mut self, at: (f32, f32), text: &str, font: Font2, color: Rgb) -> Rect {
+    pub fn text(&mut self, at: (f32, f32), text: &str, font: TextStyle, color: Rgb) -> Rect {
         let r = text_rect(font, at.0, at.1, text);
         if !text.is_empty() {
             self.ops.push(Op::Text {
@@ -376,7 +376,7 @@ impl Scene {
                 color,
             } = op
             {
-                let f = Font2 {
+                let f = TextStyle {
                     px: font.px * t,
                     bold: font.bold,
                 };

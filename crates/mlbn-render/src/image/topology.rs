@@ -13,7 +13,7 @@ use super::fmt::{fmt_bw, fmt_gb, fmt_lat};
 use super::legend::{LegendItem, draw_footer};
 use super::scene::{Rect, Scene, check_size};
 use super::style::{Palette, Tier};
-use super::text::Font2;
+use super::text::TextStyle;
 use super::view::{DeviceKind, End, Flow, Layout, LinkView, NodeView, TopologyView};
 
 /// Most devices and links drawn.
@@ -44,8 +44,8 @@ pub fn topology_scene(view: &TopologyView, width: u32, height: u32) -> Result<Sc
     // Header: title and headline numbers.
     let w = scene.design_w();
     let margin = 16.0;
-    let title_font = Font2::bold(if w < 600.0 { 16.0 } else { 20.0 });
-    let head_font = Font2::regular(if w < 600.0 { 12.0 } else { 14.0 });
+    let title_font = TextStyle::bold(if w < 600.0 { 16.0 } else { 20.0 });
+    let head_font = TextStyle::regular(if w < 600.0 { 12.0 } else { 14.0 });
     let mut y = margin;
     if let Some(t) = title_font.elide(&view.title, w - 2.0 * margin) {
         scene.text((margin, y), &t, title_font, pal.text);
@@ -120,7 +120,7 @@ pub fn topology_scene(view: &TopologyView, width: u32, height: u32) -> Result<Sc
     );
     if area.h < 40.0 || area.w < 80.0 || g.boxes.is_empty() {
         if g.boxes.is_empty() {
-            let f = Font2::regular(14.0);
+            let f = TextStyle::regular(14.0);
             let msg = "no devices";
             let mw = f.width(msg);
             if area.h >= f.height() {
@@ -582,46 +582,46 @@ fn group_box(chunk: &[usize], view: &TopologyView) -> BoxItem {
 #[derive(Debug, Clone, Copy)]
 struct CardStyle {
     w: f32,
-    name: Font2,
-    role: Font2,
-    small: Font2,
+    name: TextStyle,
+    role: TextStyle,
+    small: TextStyle,
     pad: f32,
 }
 
 const CARD_STYLES: [CardStyle; 5] = [
     CardStyle {
         w: 270.0,
-        name: Font2::bold(18.0),
-        role: Font2::regular(14.5),
-        small: Font2::regular(13.0),
+        name: TextStyle::bold(18.0),
+        role: TextStyle::regular(14.5),
+        small: TextStyle::regular(13.0),
         pad: 13.0,
     },
     CardStyle {
         w: 236.0,
-        name: Font2::bold(16.0),
-        role: Font2::regular(13.0),
-        small: Font2::regular(12.0),
+        name: TextStyle::bold(16.0),
+        role: TextStyle::regular(13.0),
+        small: TextStyle::regular(12.0),
         pad: 11.0,
     },
     CardStyle {
         w: 196.0,
-        name: Font2::bold(14.0),
-        role: Font2::regular(12.0),
-        small: Font2::regular(11.0),
+        name: TextStyle::bold(14.0),
+        role: TextStyle::regular(12.0),
+        small: TextStyle::regular(11.0),
         pad: 9.0,
     },
     CardStyle {
         w: 158.0,
-        name: Font2::bold(12.5),
-        role: Font2::regular(11.0),
-        small: Font2::regular(10.0),
+        name: TextStyle::bold(12.5),
+        role: TextStyle::regular(11.0),
+        small: TextStyle::regular(10.0),
         pad: 7.0,
     },
     CardStyle {
         w: 124.0,
-        name: Font2::bold(11.0),
-        role: Font2::regular(10.0),
-        small: Font2::regular(9.0),
+        name: TextStyle::bold(11.0),
+        role: TextStyle::regular(10.0),
+        small: TextStyle::regular(9.0),
         pad: 5.0,
     },
 ];
@@ -1090,7 +1090,7 @@ fn draw_diagram(
     let mut obstacles: Vec<Rect> = Vec::new();
     for (r, caption) in &p.frames {
         scene.rect(*r, pal.panel, 12.0, Some((pal.grid, 1.5)));
-        let f = Font2::bold(11.0);
+        let f = TextStyle::bold(11.0);
         let tr = scene.text((r.x + 12.0, r.y + 6.0), caption, f, pal.muted);
         obstacles.push(tr.inflate(3.0));
     }
@@ -1168,7 +1168,7 @@ fn draw_diagram(
                     .any(|o| o.overlaps(&badge))
             {
                 scene.circle((badge.cx(), badge.cy()), d / 2.0, pal.hot);
-                let f = Font2::bold(st.small.px);
+                let f = TextStyle::bold(st.small.px);
                 scene.text(
                     (badge.cx() - f.width("!") / 2.0, badge.cy() - f.px / 2.0),
                     "!",
@@ -1224,9 +1224,9 @@ fn draw_diagram(
     // into a hub whose spokes are alike are described once, on the hub.
     // A label already spelled out once is repeated in its short form only.
     let label_font = if many {
-        Font2::regular(10.5)
+        TextStyle::regular(10.5)
     } else {
-        Font2::regular(12.0)
+        TextStyle::regular(12.0)
     };
     let mut spelled: Vec<String> = Vec::new();
     for (i, e) in g.edges.iter().enumerate() {
@@ -1276,7 +1276,7 @@ fn draw_diagram(
                     let badge = Rect::new(pill.right() + 4.0, pill.cy() - ph / 2.0, ph, ph);
                     if area.contains_rect(&badge) && !obstacles.iter().any(|o| o.overlaps(&badge)) {
                         scene.circle((badge.cx(), badge.cy()), ph / 2.0, pal.hot);
-                        let f = Font2::bold(label_font.px);
+                        let f = TextStyle::bold(label_font.px);
                         let ew = f.width("!");
                         scene.text(
                             (badge.cx() - ew / 2.0, badge.cy() - f.px / 2.0),
@@ -1378,7 +1378,7 @@ fn draw_card(
         let mut x = inner.x;
         let mut right = inner.right();
         if b.bottleneck {
-            let f = Font2::bold(st.small.px);
+            let f = TextStyle::bold(st.small.px);
             let tag = "BOTTLENECK";
             let tw = f.width(tag);
             if tw + 8.0 < inner.w * 0.45 {
@@ -1394,7 +1394,7 @@ fn draw_card(
             }
         }
         if let Some(s) = stage {
-            let f = Font2::bold(st.small.px);
+            let f = TextStyle::bold(st.small.px);
             let t = s.to_string();
             let d = f.px + 6.0;
             if right - d > x + gs + 30.0 {
