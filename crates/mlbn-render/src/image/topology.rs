@@ -873,7 +873,14 @@ fn try_place(
                 if cell_w < cw + 16.0 || cell_h < ch + 16.0 {
                     return None;
                 }
+                // One row: spread the cards wider than the cells so links between them are
+                // long enough to carry their labels and markers.
+                let span = (area.w - cw).min((items.max(1) - 1) as f32 * (cw + 420.0));
                 let pos = |i: usize| {
+                    if rows == 1 && items > 1 {
+                        let x = area.cx() - span / 2.0 + span * i as f32 / (items - 1) as f32;
+                        return (x, area.cy());
+                    }
                     let (r, c) = (i / cols, i % cols);
                     // Snake rows so a pipeline chain stays adjacent.
                     let c = if r % 2 == 1 { cols - 1 - c } else { c };
