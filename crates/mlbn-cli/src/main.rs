@@ -1,5 +1,329 @@
 //! The `mlbn` binary: a thin adapter from the terminal to `mlbn-ide` and `mlbn-render`.
+//!
+//! It owns the IO the core crates must not do: reading files and stdin (with a size limit and
+//! a UTF-8 check), reading files a scenario refers to, colour decisions (`NO_COLOR`, TTY) and
+//! exit codes: 0 success, 1 the input has errors (or `fmt --check` found changes), 2 the
+//! command could not run (bad usage, unreadable file).
 
-fn main() {
-    println!("mlbn: under construction");
+mod catalog_cmd;
+mod input;
+mod json;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use input::{Source, read_input, read_path};
+use mlbn_ide::{AnalyzeOptions, analyze_parsed, referenced_files};
+use mlbn_render::{ReportOptions, SnippetOptions, render_diagnostics, summary};
+use mlbn_syntax::Severity;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mlbn",
+    version,
+    about = "How fast will this LLM run on this hardware, what limits it, and what should I change?",
+    after_help = "Examples:\n  mlbn analyze examples/rtx4090-llama3-8b.mlbn\n  mlbn analyze \"2x rtx4090 nvlink; llama3-70b q4; auto\"\n  echo \"m3-ultra-512; llama3-70b q4\" | mlbn analyze -\n  mlbn check examples/*.mlbn\n  mlbn catalog devices 4090"
+)]
+struct Cli {
+    /// When to use colours: auto follows the terminal and NO_COLOR.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvalBy {
+    Runtime,
+    Hardware,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a scenario: memory fit, prefill, decode, TTFT, what binds, findings.
+    Analyze {
+        /// A .mlbn file, the scenario text itself, or `-` for stdin.
+        input: String,
+        /// Print the stable JSON object documented in docs/json.md.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// Print the report as Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Check files for errors and print them like a compiler (exit 1 on errors).
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Format files in place with the canonical formatter.
+    Fmt {
+        /// Change nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Score the engine against measured runs (the CSV format of shared/benchmarks/README.md):
+    /// share of rows within 1.25x / 1.5x / 2x, decode and prefill, overall and per group.
+    Eval {
+        /// Measurements CSV.
+        csv: PathBuf,
+        /// Write `id,pred_decode_tok_s,pred_prefill_tok_s` per row to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also group the scores by runtime backend or by hardware.
+        #[arg(long, value_enum)]
+        by: Option<EvalBy>,
+    },
+    /// List or search the catalog.
+    Catalog {
+        #[arg(value_enum)]
+        table: catalog_cmd::Table,
+        /// Filter by name, alias or id (forgiving: `4090`, `llama3 70b`).
+        query: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn color_for(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// A failure to run the command at all (exit 2).
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out_color = color_for(cli.color, std::io::stdout().is_terminal());
+    let err_color = color_for(cli.color, std::io::stderr().is_terminal());
+    let result = match cli.command {
+        Command::Analyze {
+            input,
+            json,
+            markdown,
+        } => cmd_analyze(&input, json, markdown, out_color, err_color),
+        Command::Check { files } => cmd_check(&files, err_color),
+        Command::Fmt { check, files } => cmd_fmt(&files, check),
+        Command::Eval { csv, out, by } => cmd_eval(&csv, out.as_deref(), by),
+        Command::Catalog { table, query, json } => {
+            catalog_cmd::run(table, query.as_deref(), json).map_err(Fatal)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("mlbn: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print(s: &str) -> Result<(), Fatal> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`mlbn … | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fatal(format!("cannot write output: {e}"))),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Analyse one source, reading the files it refers to relative to its directory.
+fn analyze_source(src: &Source) -> mlbn_ide::Analysis {
+    let parsed = mlbn_syntax::parse(&src.text);
+    let base = src.base_dir();
+    let mut opts = AnalyzeOptions::builtin();
+    for (path, _) in referenced_files(&parsed.file) {
+        let full = if Path::new(&path).is_absolute() {
+            PathBuf::from(&path)
+        } else {
+            base.join(&path)
+        };
+        opts.files.insert(path, read_path(&full));
+    }
+    analyze_parsed(&src.text, parsed, &opts)
+}
+
+fn cmd_analyze(
+    input: &str,
+    json: bool,
+    markdown: bool,
+    out_color: bool,
+    err_color: bool,
+) -> Result<ExitCode, Fatal> {
+    let src = read_input(input).map_err(Fatal)?;
+    let analysis = analyze_source(&src);
+    if json {
+        let value = json::analysis_json(&src.name, &analysis);
+        let text = serde_json::to_string_pretty(&value)
+            .map_err(|e| Fatal(format!("cannot encode JSON: {e}")))?;
+        print(&(text + "\n"))?;
+        return Ok(exit_for(&analysis));
+    }
+    if analysis.has_errors() {
+        let errors: Vec<_> = analysis.errors().cloned().collect();
+        eprint!(
+            "{}",
+            render_diagnostics(
+                &src.name,
+                &src.text,
+                &errors,
+                &SnippetOptions { color: err_color }
+            )
+        );
+        eprintln!("mlbn: {} in {}", summary(&errors), src.name);
+        return Ok(ExitCode::from(1));
+    }
+    let report = if markdown {
+        mlbn_render::markdown_report(&analysis)
+    } else {
+        mlbn_render::text_report(&analysis, &ReportOptions { color: out_color })
+    };
+    print(&report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn exit_for(a: &mlbn_ide::Analysis) -> ExitCode {
+    if a.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_check(files: &[PathBuf], err_color: bool) -> Result<ExitCode, Fatal> {
+    let mut failed = false;
+    let mut unreadable = false;
+    for path in files {
+        let src = match input::read_file(path) {
+            Ok(s) => s,
+            Err(msg) => {
+                eprintln!("mlbn: error: {msg}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let analysis = analyze_source(&src);
+        let shown: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            render_diagnostics(
+                &src.name,
+                &src.text,
+                &shown,
+                &SnippetOptions { color: err_color }
+            )
+        );
+        if analysis.has_errors() {
+            failed = true;
+            eprintln!("{}: {}", src.name, summary(&shown));
+        } else if shown.is_empty() {
+            println!("{}: ok", src.name);
+        } else {
+            println!("{}: ok ({})", src.name, summary(&shown));
+        }
+    }
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cmd_fmt(files: &[PathBuf], check: bool) -> Result<ExitCode, Fatal> {
+    let mut changed = Vec::new();
+    let mut problems = false;
+    let mut syntax_errors = false;
+    for path in files {
+        let src = match input::read_file(path) {
+            Ok(s) => s,
+            Err(msg) => {
+                eprintln!("mlbn: error: {msg}");
+                problems = true;
+                continue;
+            }
+        };
+        let parsed = mlbn_syntax::parse(&src.text);
+        if parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            // Formatting text the parser could not read risks changing what it means.
+            eprintln!(
+                "mlbn: {} has syntax errors and was not formatted (run `mlbn check`)",
+                src.name
+            );
+            syntax_errors = true;
+            continue;
+        }
+        let formatted = mlbn_syntax::format(&src.text);
+        if formatted == src.text {
+            continue;
+        }
+        if check {
+            println!("{}", src.name);
+        } else if let Err(e) = std::fs::write(path, formatted.as_bytes()) {
+            eprintln!("mlbn: error: cannot write {}: {e}", src.name);
+            problems = true;
+            continue;
+        }
+        changed.push(src.name);
+    }
+    if problems {
+        return Ok(ExitCode::from(2));
+    }
+    if syntax_errors {
+        return Ok(ExitCode::from(1));
+    }
+    if check && !changed.is_empty() {
+        eprintln!(
+            "mlbn: {} file{} would be reformatted",
+            changed.len(),
+            if changed.len() == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_eval(csv: &Path, out: Option<&Path>, by: Option<EvalBy>) -> Result<ExitCode, Fatal> {
+    let text = input::read_path_limited(csv, mlbn_ide::eval::MAX_CSV_BYTES)
+        .map_err(|e| Fatal(format!("cannot read {}: {e}", csv.display())))?;
+    let group = match by {
+        None => mlbn_ide::eval::GroupBy::None,
+        Some(EvalBy::Runtime) => mlbn_ide::eval::GroupBy::Runtime,
+        Some(EvalBy::Hardware) => mlbn_ide::eval::GroupBy::Hardware,
+    };
+    let report = mlbn_ide::eval::evaluate(&text, mlbn_catalog::Catalog::builtin(), group)
+        .map_err(|e| Fatal(format!("{}: {e}", csv.display())))?;
+    if let Some(path) = out {
+        std::fs::write(path, report.predictions_csv())
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+    }
+    print(&report.render_text())?;
+    Ok(ExitCode::SUCCESS)
 }

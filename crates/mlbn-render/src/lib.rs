@@ -3,3 +3,12 @@
 //!
 //! It may depend on ide, engine and syntax; it returns strings and bytes and writes no files.
 #![forbid(unsafe_code)]
+
+pub mod image;
+mod report;
+mod snippet;
+
+pub use report::{ReportOptions, markdown_report, scenario_rows, text_report};
+pub use snippet::{
+    SnippetOptions, line_col, render_diagnostic, render_diagnostics, span_of, summary,
+};
