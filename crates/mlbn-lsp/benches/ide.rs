@@ -15,8 +15,16 @@ const SCENARIOS: &[(&str, &str, &str)] = &[
     ("mi300x", "llama-3.1-70b bf16", "auto"),
     ("rx7900xtx", "qwen2.5-14b q4_k_m", "auto"),
     ("rtx3090", "qwen2.5-32b q4_k_m", "auto"),
-    ("dgx-spark + m3-ultra-512gb over 10gbe", "llama-3.1-8b fp16", "phase-split"),
-    ("4x m3-ultra-512gb tb5-rdma", "deepseek-r1 q4_k_m", "pipeline"),
+    (
+        "dgx-spark + m3-ultra-512gb over 10gbe",
+        "llama-3.1-8b fp16",
+        "phase-split",
+    ),
+    (
+        "4x m3-ultra-512gb tb5-rdma",
+        "deepseek-r1 q4_k_m",
+        "pipeline",
+    ),
     ("rtx5090", "qwen3-8b q4_k_m", "auto"),
     ("arc-b580", "llama-3.1-8b q4_k_m", "auto"),
     ("4x rtx3090 pcie4", "llama3-70b q8_0", "tensor tp=4"),
@@ -71,24 +79,27 @@ fn bench(c: &mut Criterion) {
             black_box((a.diagnostics.len(), hints.len()))
         })
     });
-    g.bench_function("analyze + inlay_hints + protocol conversion (UTF-16)", |b| {
-        b.iter(|| {
-            let a = analyze(black_box(&text), &opts);
-            let index = LineIndex::new(&text);
-            let view = DocView {
-                text: &text,
-                index: &index,
-                enc: Encoding::Utf16,
-            };
-            let diags: Vec<_> = a
-                .diagnostics
-                .iter()
-                .map(|d| convert::diagnostic(d, view))
-                .collect();
-            let hints = convert::inlay_hints(&inlay_hints(&a), None, view);
-            black_box((diags.len(), hints.len()))
-        })
-    });
+    g.bench_function(
+        "analyze + inlay_hints + protocol conversion (UTF-16)",
+        |b| {
+            b.iter(|| {
+                let a = analyze(black_box(&text), &opts);
+                let index = LineIndex::new(&text);
+                let view = DocView {
+                    text: &text,
+                    index: &index,
+                    enc: Encoding::Utf16,
+                };
+                let diags: Vec<_> = a
+                    .diagnostics
+                    .iter()
+                    .map(|d| convert::diagnostic(d, view))
+                    .collect();
+                let hints = convert::inlay_hints(&inlay_hints(&a), None, view);
+                black_box((diags.len(), hints.len()))
+            })
+        },
+    );
     g.finish();
 }
 
