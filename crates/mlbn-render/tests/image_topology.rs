@@ -428,3 +428,38 @@ fn sizes_outside_the_range_are_errors() {
         );
     }
 }
+
+#[test]
+fn huge_views_are_capped_not_choked_on() {
+    let nodes: Vec<NodeView> = (0..5000).map(|i| gpu(&format!("dev{}", i % 300))).collect();
+    let links: Vec<LinkView> = (0..40_000)
+        .map(|i| LinkView::new(i % 5000, (i * 7 + 1) % 5000, "eth", 1.0, 50.0))
+        .collect();
+    let view = TopologyView {
+        nodes,
+        links,
+        flow: Flow::Pipeline {
+            order: (0..5000).collect(),
+        },
+        ..Default::default()
+    };
+    let scene = topology_scene(&view, 1200, 760).unwrap();
+    assert_text_clean(&scene, "huge");
+    decode(&scene.to_png().unwrap());
+}
+
+#[test]
+fn a_previous_render_never_shows_through() {
+    // The rasterizer reuses a per-thread scratch buffer; a render after a busy one must equal
+    // the same render on a fresh thread.
+    let quiet = TopologyView::default();
+    let fresh = std::thread::spawn(move || render_topology_png(&quiet, 800, 500).unwrap())
+        .join()
+        .unwrap();
+    render_topology_png(&samples::cluster(64, Theme::Light), 1200, 760).unwrap();
+    render_topology_png(&samples::eight_h100_nvswitch(Theme::Dark), 800, 500).unwrap();
+    assert_eq!(
+        render_topology_png(&TopologyView::default(), 800, 500).unwrap(),
+        fresh
+    );
+}

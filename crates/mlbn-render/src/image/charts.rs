@@ -5,7 +5,7 @@ use super::RenderError;
 use super::fmt::{fmt_gb, fmt_rate};
 use super::scene::{Rect, Scene, check_size};
 use super::style::{Palette, Rgb};
-use super::text::Font2;
+use super::text::TextStyle;
 use super::view::{AutoChartView, CandidateView, ContextChartView, MemoryBarView, MemoryChartView};
 
 pub fn render_auto_chart_png(
@@ -57,8 +57,8 @@ fn ticks(max: f64) -> Vec<f64> {
 /// Title and subtitle at the top; returns the y below them.
 fn header(scene: &mut Scene, pal: &Palette, title: &str, subtitle: &str, margin: f32) -> f32 {
     let w = scene.design_w();
-    let tf = Font2::bold(if w < 600.0 { 15.0 } else { 18.0 });
-    let sf = Font2::regular(if w < 600.0 { 11.0 } else { 13.0 });
+    let tf = TextStyle::bold(if w < 600.0 { 15.0 } else { 18.0 });
+    let sf = TextStyle::regular(if w < 600.0 { 11.0 } else { 13.0 });
     let mut y = margin;
     if let Some(t) = tf.elide(title, w - 2.0 * margin) {
         scene.text((margin, y), &t, tf, pal.text);
@@ -74,7 +74,7 @@ fn header(scene: &mut Scene, pal: &Palette, title: &str, subtitle: &str, margin:
 /// A horizontal legend row of colour swatches, centred; returns the y below it.
 fn swatch_row(scene: &mut Scene, pal: &Palette, items: &[(Rgb, &str)], y: f32, margin: f32) -> f32 {
     let w = scene.design_w();
-    let f = Font2::regular(if w < 600.0 { 10.5 } else { 12.0 });
+    let f = TextStyle::regular(if w < 600.0 { 10.5 } else { 12.0 });
     let gap = 16.0;
     let widths: Vec<f32> = items.iter().map(|(_, t)| 14.0 + 5.0 + f.width(t)).collect();
     // Drop items from the end until the row fits.
@@ -131,10 +131,10 @@ pub fn auto_chart_scene(
         margin,
     );
 
-    let label_f = Font2::regular(if w < 600.0 { 11.0 } else { 13.0 });
-    let label_b = Font2::bold(label_f.px);
-    let value_f = Font2::regular(label_f.px - 1.5);
-    let axis_f = Font2::regular(value_f.px - 0.5);
+    let label_f = TextStyle::regular(if w < 600.0 { 11.0 } else { 13.0 });
+    let label_b = TextStyle::bold(label_f.px);
+    let value_f = TextStyle::regular(label_f.px - 1.5);
+    let axis_f = TextStyle::regular(value_f.px - 0.5);
     let axis_h = axis_f.px + 8.0;
     let area = Rect::new(margin, top, w - 2.0 * margin, h - top - margin - axis_h);
     let n = view.candidates.len();
@@ -340,9 +340,9 @@ pub fn memory_chart_scene(
         margin,
     );
     let rows = collapse(&view.devices);
-    let label_f = Font2::regular(if w < 600.0 { 11.0 } else { 13.0 });
-    let value_f = Font2::regular(label_f.px - 1.5);
-    let axis_f = Font2::regular(value_f.px - 0.5);
+    let label_f = TextStyle::regular(if w < 600.0 { 11.0 } else { 13.0 });
+    let value_f = TextStyle::regular(label_f.px - 1.5);
+    let axis_f = TextStyle::regular(value_f.px - 0.5);
     let axis_h = axis_f.px + 8.0;
     let area = Rect::new(margin, top, w - 2.0 * margin, h - top - margin - axis_h);
     if rows.is_empty() || area.h < 20.0 {
@@ -529,7 +529,7 @@ pub fn context_chart_scene(
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     pts.truncate(4096);
-    let axis_f = Font2::regular(if w < 600.0 { 10.0 } else { 11.5 });
+    let axis_f = TextStyle::regular(if w < 600.0 { 10.0 } else { 11.5 });
     let y_lab_w = axis_f.width("00000") + 8.0;
     let plot = Rect::new(
         margin + y_lab_w,
@@ -626,7 +626,7 @@ pub fn context_chart_scene(
         let (mx, my) = (fx(m), fy(rate));
         scene.dashed((mx, plot.y), (mx, plot.bottom()), pal.hot, 1.5, (5.0, 4.0));
         scene.circle((mx, my), 6.0, pal.hot);
-        let f = Font2::bold(axis_f.px + 1.0);
+        let f = TextStyle::bold(axis_f.px + 1.0);
         let s = format!("{} tok/s at {}", fmt_rate(rate), fmt_tokens(m));
         let tw = f.width(&s);
         let tx = if mx + 10.0 + tw <= plot.right() {

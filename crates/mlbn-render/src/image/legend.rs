@@ -3,7 +3,7 @@
 
 use super::scene::{Rect, Scene};
 use super::style::{Palette, Rgb};
-use super::text::Font2;
+use super::text::TextStyle;
 
 #[derive(Debug, Clone)]
 pub enum LegendItem {
@@ -44,7 +44,7 @@ pub fn draw_footer(
     margin: f32,
 ) -> f32 {
     let (w, h) = (scene.design_w(), scene.design_h());
-    let font = Font2::regular(if w < 600.0 { 10.5 } else { 12.0 });
+    let font = TextStyle::regular(if w < 600.0 { 10.5 } else { 12.0 });
     let avail = w - 2.0 * margin;
     let item_w = |it: &LegendItem| SWATCH_W + 6.0 + font.width(it.text());
     let gap = 18.0;
@@ -109,7 +109,7 @@ pub fn draw_footer(
         }
     }
     if let Some(note) = note {
-        let nf = Font2::regular(if w < 600.0 { 11.5 } else { 13.0 });
+        let nf = TextStyle::regular(if w < 600.0 { 11.5 } else { 13.0 });
         if y - nf.px - 6.0 > h / 2.0
             && let Some(t) = nf.elide(note, avail)
         {

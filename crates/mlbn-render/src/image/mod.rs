@@ -27,12 +27,20 @@ pub use charts::{
 };
 pub use scene::{MAX_SIDE, MIN_SIDE, Op, Rect, Scene};
 pub use style::{Rgb, TIER_BLUE, TIER_GREEN, TIER_RED, TIER_YELLOW, Tier};
-pub use text::Font2 as Font;
+pub use text::TextStyle;
 pub use topology::{render_topology_png, topology_scene};
 pub use view::{
     AutoChartView, CandidateView, ContextChartView, DeviceKind, End, Flow, HubView, Layout,
     LinkView, MemoryBarView, MemoryChartView, NodeView, Theme, TopologyView,
 };
+
+/// Suggested canvas for the topology picture: legible as a Discord attachment and in a
+/// terminal's image viewer. Any size in [`MIN_SIDE`]..=[`MAX_SIDE`] works; text scales with it.
+pub const TOPOLOGY_SIZE_PX: (u32, u32) = (1200, 760);
+/// Suggested canvases for the charts (the height can grow with the number of rows).
+pub const AUTO_CHART_SIZE_PX: (u32, u32) = (1000, 380);
+pub const MEMORY_CHART_SIZE_PX: (u32, u32) = (1000, 340);
+pub const CONTEXT_CHART_SIZE_PX: (u32, u32) = (1000, 420);
 
 /// The colours a theme uses, for callers (and tests) that need to recognise them.
 pub fn palette(theme: Theme) -> style::Palette {

@@ -28,12 +28,12 @@ fn faces() -> &'static Faces {
 
 /// A font choice: pixel height (ascent to descent) and weight.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Font2 {
+pub struct TextStyle {
     pub px: f32,
     pub bold: bool,
 }
 
-impl Font2 {
+impl TextStyle {
     pub const fn regular(px: f32) -> Self {
         Self { px, bold: false }
     }
@@ -98,7 +98,7 @@ pub fn draw_text(
     buf: &mut [u8],
     (buf_w, buf_h): (usize, usize),
     (x, y): (f32, f32),
-    font: Font2,
+    font: TextStyle,
     color: Rgb,
     text: &str,
 ) {
@@ -136,7 +136,7 @@ pub fn draw_text(
 }
 
 /// The box a line of text occupies when its top-left is at (`x`, `y`).
-pub fn text_rect(font: Font2, x: f32, y: f32, text: &str) -> Rect {
+pub fn text_rect(font: TextStyle, x: f32, y: f32, text: &str) -> Rect {
     Rect::new(x, y, font.width(text), font.height())
 }
 
@@ -146,15 +146,15 @@ mod tests {
 
     #[test]
     fn wider_text_measures_wider_and_bold_is_wider() {
-        let f = Font2::regular(14.0);
+        let f = TextStyle::regular(14.0);
         assert!(f.width("NVLink 4") > f.width("NVLink"));
-        assert!(Font2::bold(14.0).width("H100 SXM") > f.width("H100 SXM"));
+        assert!(TextStyle::bold(14.0).width("H100 SXM") > f.width("H100 SXM"));
         assert_eq!(f.width(""), 0.0);
     }
 
     #[test]
     fn elide_fits_the_width_or_gives_up() {
-        let f = Font2::regular(14.0);
+        let f = TextStyle::regular(14.0);
         let long = "NVIDIA GeForce RTX 4090 Founders Edition";
         let e = f.elide(long, 100.0).unwrap();
         assert!(e.ends_with('…'));
@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn drawn_text_stays_inside_its_box() {
-        let f = Font2::regular(20.0);
+        let f = TextStyle::regular(20.0);
         let (w, h) = (200usize, 40usize);
         let mut buf = vec![0u8; w * h * 3];
         let text = "Mg 80 GB/s µs";

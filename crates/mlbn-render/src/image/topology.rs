@@ -13,8 +13,12 @@ use super::fmt::{fmt_bw, fmt_gb, fmt_lat};
 use super::legend::{LegendItem, draw_footer};
 use super::scene::{Rect, Scene, check_size};
 use super::style::{Palette, Tier};
-use super::text::Font2;
+use super::text::TextStyle;
 use super::view::{DeviceKind, End, Flow, Layout, LinkView, NodeView, TopologyView};
+
+/// Most devices and links drawn.
+const MAX_NODES: usize = 1024;
+const MAX_LINKS: usize = 16384;
 
 /// Above this many boxes, identical devices are collapsed into groups.
 const MAX_BOXES: usize = 16;
@@ -40,8 +44,8 @@ pub fn topology_scene(view: &TopologyView, width: u32, height: u32) -> Result<Sc
     // Header: title and headline numbers.
     let w = scene.design_w();
     let margin = 16.0;
-    let title_font = Font2::bold(if w < 600.0 { 16.0 } else { 20.0 });
-    let head_font = Font2::regular(if w < 600.0 { 12.0 } else { 14.0 });
+    let title_font = TextStyle::bold(if w < 600.0 { 16.0 } else { 20.0 });
+    let head_font = TextStyle::regular(if w < 600.0 { 12.0 } else { 14.0 });
     let mut y = margin;
     if let Some(t) = title_font.elide(&view.title, w - 2.0 * margin) {
         scene.text((margin, y), &t, title_font, pal.text);
@@ -116,7 +120,7 @@ pub fn topology_scene(view: &TopologyView, width: u32, height: u32) -> Result<Sc
     );
     if area.h < 40.0 || area.w < 80.0 || g.boxes.is_empty() {
         if g.boxes.is_empty() {
-            let f = Font2::regular(14.0);
+            let f = TextStyle::regular(14.0);
             let msg = "no devices";
             let mw = f.width(msg);
             if area.h >= f.height() {
@@ -234,8 +238,15 @@ struct Graph {
 
 impl Graph {
     fn build(view: &TopologyView) -> Graph {
-        let n = view.nodes.len();
-        let mut hubs: Vec<String> = view.hubs.iter().map(|h| h.name.clone()).collect();
+        // Bounded work whatever the view holds: devices and links past these caps are not
+        // drawn (no real cluster description comes near them).
+        let n = view.nodes.len().min(MAX_NODES);
+        let mut hubs: Vec<String> = view
+            .hubs
+            .iter()
+            .take(MAX_NODES)
+            .map(|h| h.name.clone())
+            .collect();
         let valid = |e: End, hubs: usize| match e {
             End::Node(i) => i < n,
             End::Hub(i) => i < hubs,
@@ -243,7 +254,7 @@ impl Graph {
         // 1. Valid links at node level, meshes over a switch turned into hubs.
         let mut links: Vec<(End, End, LinkSpec, bool, Vec<usize>)> = Vec::new();
         let mut mesh: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
-        for (i, l) in view.links.iter().enumerate() {
+        for (i, l) in view.links.iter().enumerate().take(MAX_LINKS) {
             if !valid(l.a, hubs.len()) || !valid(l.b, hubs.len()) || l.a == l.b {
                 continue;
             }
@@ -286,10 +297,10 @@ impl Graph {
             let hub = hubs.len();
             hubs.push(if name.to_ascii_lowercase().contains("nvlink") {
                 "NVSwitch".to_string()
-            } else if name.trim().is_empty() {
-                "switch".to_string()
             } else {
-                format!("{} switch", name.trim())
+                // Through a switch it is one; otherwise the hub stands for a full mesh.
+                let what = if via_switch { "switch" } else { "mesh" };
+                format!("{} {what}", name.trim()).trim().to_string()
             });
             members.sort_unstable();
             for k in members {
@@ -309,34 +320,30 @@ impl Graph {
         }
 
         // 2. Boxes: one per device, or groups when there are too many.
-        let hubs_of = |k: usize| -> Vec<usize> {
-            let mut v: Vec<usize> = links
-                .iter()
-                .filter_map(|(a, b, ..)| match (a, b) {
-                    (End::Node(x), End::Hub(h)) | (End::Hub(h), End::Node(x)) if *x == k => {
-                        Some(*h)
-                    }
-                    _ => None,
-                })
-                .collect();
+        let mut hubs_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (a, b, ..) in &links {
+            if let (End::Node(x), End::Hub(h)) | (End::Hub(h), End::Node(x)) = (*a, *b) {
+                hubs_of[x].push(h);
+            }
+        }
+        for v in &mut hubs_of {
             v.sort_unstable();
             v.dedup();
-            v
-        };
+        }
         let mut box_of = vec![0usize; n];
         let mut boxes = Vec::new();
         // Several switch islands with more than 8 devices read best as one box per island.
         let islands = n > 8 && hubs.len() >= 2;
         if n <= MAX_BOXES && !islands {
-            for (k, node) in view.nodes.iter().enumerate() {
+            for (k, node) in view.nodes.iter().enumerate().take(n) {
                 box_of[k] = boxes.len();
                 boxes.push(single_box(k, node));
             }
         } else {
             // Buckets of identical devices with the same switches, in order of appearance.
             let mut buckets: Vec<(BucketKey, Vec<usize>)> = Vec::new();
-            for (k, node) in view.nodes.iter().enumerate() {
-                let key = (node.name.clone(), node.kind, hubs_of(k));
+            for (k, node) in view.nodes.iter().enumerate().take(n) {
+                let key = (node.name.clone(), node.kind, hubs_of[k].clone());
                 match buckets.iter_mut().find(|(bk, _)| *bk == key) {
                     Some((_, v)) => v.push(k),
                     None => buckets.push((key, vec![k])),
@@ -575,46 +582,46 @@ fn group_box(chunk: &[usize], view: &TopologyView) -> BoxItem {
 #[derive(Debug, Clone, Copy)]
 struct CardStyle {
     w: f32,
-    name: Font2,
-    role: Font2,
-    small: Font2,
+    name: TextStyle,
+    role: TextStyle,
+    small: TextStyle,
     pad: f32,
 }
 
 const CARD_STYLES: [CardStyle; 5] = [
     CardStyle {
         w: 270.0,
-        name: Font2::bold(18.0),
-        role: Font2::regular(14.5),
-        small: Font2::regular(13.0),
+        name: TextStyle::bold(18.0),
+        role: TextStyle::regular(14.5),
+        small: TextStyle::regular(13.0),
         pad: 13.0,
     },
     CardStyle {
         w: 236.0,
-        name: Font2::bold(16.0),
-        role: Font2::regular(13.0),
-        small: Font2::regular(12.0),
+        name: TextStyle::bold(16.0),
+        role: TextStyle::regular(13.0),
+        small: TextStyle::regular(12.0),
         pad: 11.0,
     },
     CardStyle {
         w: 196.0,
-        name: Font2::bold(14.0),
-        role: Font2::regular(12.0),
-        small: Font2::regular(11.0),
+        name: TextStyle::bold(14.0),
+        role: TextStyle::regular(12.0),
+        small: TextStyle::regular(11.0),
         pad: 9.0,
     },
     CardStyle {
         w: 158.0,
-        name: Font2::bold(12.5),
-        role: Font2::regular(11.0),
-        small: Font2::regular(10.0),
+        name: TextStyle::bold(12.5),
+        role: TextStyle::regular(11.0),
+        small: TextStyle::regular(10.0),
         pad: 7.0,
     },
     CardStyle {
         w: 124.0,
-        name: Font2::bold(11.0),
-        role: Font2::regular(10.0),
-        small: Font2::regular(9.0),
+        name: TextStyle::bold(11.0),
+        role: TextStyle::regular(10.0),
+        small: TextStyle::regular(9.0),
         pad: 5.0,
     },
 ];
@@ -866,7 +873,14 @@ fn try_place(
                 if cell_w < cw + 16.0 || cell_h < ch + 16.0 {
                     return None;
                 }
+                // One row: spread the cards wider than the cells so links between them are
+                // long enough to carry their labels and markers.
+                let span = (area.w - cw).min((items.max(1) - 1) as f32 * (cw + 420.0));
                 let pos = |i: usize| {
+                    if rows == 1 && items > 1 {
+                        let x = area.cx() - span / 2.0 + span * i as f32 / (items - 1) as f32;
+                        return (x, area.cy());
+                    }
                     let (r, c) = (i / cols, i % cols);
                     // Snake rows so a pipeline chain stays adjacent.
                     let c = if r % 2 == 1 { cols - 1 - c } else { c };
@@ -885,11 +899,24 @@ fn try_place(
                         area.y + cell_h * (r as f32 + 0.5),
                     )
                 };
-                for (i, &b) in order.iter().enumerate() {
-                    centers[b] = pos(i);
-                }
+                // Hubs take the cells nearest the middle, so their spokes fan out evenly;
+                // boxes fill the other cells in (snaked) order.
+                let mid = (area.cx(), area.cy());
+                let mut by_centre: Vec<usize> = (0..items).collect();
+                by_centre.sort_by(|&i, &j| {
+                    let d = |k: usize| {
+                        let p = pos(k);
+                        (p.0 - mid.0).hypot(p.1 - mid.1)
+                    };
+                    d(i).total_cmp(&d(j)).then(i.cmp(&j))
+                });
+                let hub_cells: Vec<usize> = by_centre[..g.hubs.len()].to_vec();
                 for (h, c) in hub_centers.iter_mut().enumerate() {
-                    *c = pos(n + h);
+                    *c = pos(hub_cells[h]);
+                }
+                let box_cells = (0..items).filter(|i| !hub_cells.contains(i));
+                for (&b, cell) in order.iter().zip(box_cells) {
+                    centers[b] = pos(cell);
                 }
             }
             Layout::Ring | Layout::Star => {
@@ -905,7 +932,9 @@ fn try_place(
                     } else {
                         -std::f32::consts::FRAC_PI_2
                             + std::f32::consts::TAU * i as f32 / k as f32
-                            + if k % 2 == 0 && star {
+                            // Even counts around a hub start top-left, so the first
+                            // device reads first.
+                            - if k % 2 == 0 && star {
                                 std::f32::consts::PI / k as f32
                             } else {
                                 0.0
@@ -1068,7 +1097,7 @@ fn draw_diagram(
     let mut obstacles: Vec<Rect> = Vec::new();
     for (r, caption) in &p.frames {
         scene.rect(*r, pal.panel, 12.0, Some((pal.grid, 1.5)));
-        let f = Font2::bold(11.0);
+        let f = TextStyle::bold(11.0);
         let tr = scene.text((r.x + 12.0, r.y + 6.0), caption, f, pal.muted);
         obstacles.push(tr.inflate(3.0));
     }
@@ -1146,7 +1175,7 @@ fn draw_diagram(
                     .any(|o| o.overlaps(&badge))
             {
                 scene.circle((badge.cx(), badge.cy()), d / 2.0, pal.hot);
-                let f = Font2::bold(st.small.px);
+                let f = TextStyle::bold(st.small.px);
                 scene.text(
                     (badge.cx() - f.width("!") / 2.0, badge.cy() - f.px / 2.0),
                     "!",
@@ -1202,9 +1231,9 @@ fn draw_diagram(
     // into a hub whose spokes are alike are described once, on the hub.
     // A label already spelled out once is repeated in its short form only.
     let label_font = if many {
-        Font2::regular(10.5)
+        TextStyle::regular(10.5)
     } else {
-        Font2::regular(12.0)
+        TextStyle::regular(12.0)
     };
     let mut spelled: Vec<String> = Vec::new();
     for (i, e) in g.edges.iter().enumerate() {
@@ -1254,7 +1283,7 @@ fn draw_diagram(
                     let badge = Rect::new(pill.right() + 4.0, pill.cy() - ph / 2.0, ph, ph);
                     if area.contains_rect(&badge) && !obstacles.iter().any(|o| o.overlaps(&badge)) {
                         scene.circle((badge.cx(), badge.cy()), ph / 2.0, pal.hot);
-                        let f = Font2::bold(label_font.px);
+                        let f = TextStyle::bold(label_font.px);
                         let ew = f.width("!");
                         scene.text(
                             (badge.cx() - ew / 2.0, badge.cy() - f.px / 2.0),
@@ -1356,7 +1385,7 @@ fn draw_card(
         let mut x = inner.x;
         let mut right = inner.right();
         if b.bottleneck {
-            let f = Font2::bold(st.small.px);
+            let f = TextStyle::bold(st.small.px);
             let tag = "BOTTLENECK";
             let tw = f.width(tag);
             if tw + 8.0 < inner.w * 0.45 {
@@ -1372,7 +1401,7 @@ fn draw_card(
             }
         }
         if let Some(s) = stage {
-            let f = Font2::bold(st.small.px);
+            let f = TextStyle::bold(st.small.px);
             let t = s.to_string();
             let d = f.px + 6.0;
             if right - d > x + gs + 30.0 {
