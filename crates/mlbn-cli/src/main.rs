@@ -93,6 +93,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 fn color_for(choice: ColorChoice, stream_is_tty: bool) -> bool {
@@ -124,6 +126,9 @@ fn main() -> ExitCode {
         Command::Catalog { table, query, json } => {
             catalog_cmd::run(table, query.as_deref(), json).map_err(Fatal)
         }
+        Command::Lsp => mlbn_lsp::run_stdio()
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| Fatal(format!("language server: {e}"))),
     };
     match result {
         Ok(code) => code,

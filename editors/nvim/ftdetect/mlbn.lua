@@ -1,0 +1,2 @@
+-- Files ending in .mlbn are mlbn scenarios.
+vim.filetype.add({ extension = { mlbn = "mlbn" } })
