@@ -177,27 +177,53 @@ impl Catalog {
     /// only ranks candidates; memory and GPU-core numbers pick variants; a family-only name
     /// picks the family default. The rules are in the `resolve` module's documentation.
     pub fn device(&self, name: &str) -> Resolution<'_, Device> {
-        self.index.devices.resolve(name, &self.devices)
+        self.index.devices.resolve(name, &self.devices, true)
     }
     pub fn model(&self, name: &str) -> Resolution<'_, Model> {
-        self.index.models.resolve(name, &self.models)
+        self.index.models.resolve(name, &self.models, true)
     }
     pub fn quant(&self, name: &str) -> Resolution<'_, Quant> {
-        self.index.quants.resolve(name, &self.quants)
+        self.index.quants.resolve(name, &self.quants, true)
     }
     pub fn kv_type(&self, name: &str) -> Resolution<'_, KvType> {
-        self.index.kv_types.resolve(name, &self.kv_types)
+        self.index.kv_types.resolve(name, &self.kv_types, true)
     }
     /// Resolve a runtime name: `llama.cpp (CUDA, May 2024)` → `llama.cpp-cuda`; a name without
     /// a backend (`llama.cpp b9626`, `vLLM 0.16.0`) → the family entry, whose backend
     /// [`Catalog::runtime_backend_for`] then picks per device.
     pub fn runtime(&self, name: &str) -> Resolution<'_, Runtime> {
-        self.index.runtimes.resolve(name, &self.runtimes)
+        self.index.runtimes.resolve(name, &self.runtimes, true)
     }
     /// Resolve a link name (`pcie4`, `PCIe 4.0 x8`, `Thunderbolt 5, RDMA`, `nvlink`); see also
     /// [`Catalog::link_for_device`].
     pub fn link(&self, name: &str) -> Resolution<'_, Link> {
-        self.index.links.resolve(name, &self.links)
+        self.index.links.resolve(name, &self.links, true)
+    }
+
+    /// Like [`Catalog::device`] but without "did you mean" suggestions (a `NotFound` carries
+    /// none): for probing many candidate spellings, where suggestions would be thrown away.
+    pub fn find_device(&self, name: &str) -> Resolution<'_, Device> {
+        self.index.devices.resolve(name, &self.devices, false)
+    }
+    /// [`Catalog::model`] without suggestions; see [`Catalog::find_device`].
+    pub fn find_model(&self, name: &str) -> Resolution<'_, Model> {
+        self.index.models.resolve(name, &self.models, false)
+    }
+    /// [`Catalog::quant`] without suggestions; see [`Catalog::find_device`].
+    pub fn find_quant(&self, name: &str) -> Resolution<'_, Quant> {
+        self.index.quants.resolve(name, &self.quants, false)
+    }
+    /// [`Catalog::kv_type`] without suggestions; see [`Catalog::find_device`].
+    pub fn find_kv_type(&self, name: &str) -> Resolution<'_, KvType> {
+        self.index.kv_types.resolve(name, &self.kv_types, false)
+    }
+    /// [`Catalog::runtime`] without suggestions; see [`Catalog::find_device`].
+    pub fn find_runtime(&self, name: &str) -> Resolution<'_, Runtime> {
+        self.index.runtimes.resolve(name, &self.runtimes, false)
+    }
+    /// [`Catalog::link`] without suggestions; see [`Catalog::find_device`].
+    pub fn find_link(&self, name: &str) -> Resolution<'_, Link> {
+        self.index.links.resolve(name, &self.links, false)
     }
 
     /// Devices matching a free-text query (every word, or a word prefix), best first; all

@@ -228,13 +228,22 @@ impl Index {
             .filter(|s| !s.is_empty())
     }
 
-    pub(crate) fn resolve<'a, T: Named>(&self, name: &str, items: &'a [T]) -> Resolution<'a, T> {
+    pub(crate) fn resolve<'a, T: Named>(
+        &self,
+        name: &str,
+        items: &'a [T],
+        suggest: bool,
+    ) -> Resolution<'a, T> {
         let key = (self.key)(name);
         match self.exact(&key) {
             Some([one]) => Resolution::Found(&items[*one]),
             Some(many) => Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect()),
             None => Resolution::NotFound {
-                suggestions: self.suggest(&key, items),
+                suggestions: if suggest {
+                    self.suggest(&key, items)
+                } else {
+                    Vec::new()
+                },
             },
         }
     }
@@ -825,7 +834,12 @@ impl Resolver {
         })
     }
 
-    pub(crate) fn resolve<'a, T: Named>(&self, name: &str, items: &'a [T]) -> Resolution<'a, T> {
+    pub(crate) fn resolve<'a, T: Named>(
+        &self,
+        name: &str,
+        items: &'a [T],
+        suggest: bool,
+    ) -> Resolution<'a, T> {
         // Bound the work on pasted junk; real names are short.
         let name: String = name.chars().take(512).collect();
         let key = normalize_key(&name);
@@ -837,8 +851,14 @@ impl Resolver {
         match self.tokens.rank(&name, items) {
             Some(top) if top.len() == 1 => Resolution::Found(&items[top[0]]),
             Some(top) => Resolution::Ambiguous(top.into_iter().map(|i| &items[i]).collect()),
+            // Suggestions cost a fuzzy comparison against every key: only compute them when
+            // the caller will show them (not while probing word prefixes).
             None => Resolution::NotFound {
-                suggestions: self.exact.suggest(&key, items),
+                suggestions: if suggest {
+                    self.exact.suggest(&key, items)
+                } else {
+                    Vec::new()
+                },
             },
         }
     }

@@ -296,12 +296,12 @@ pub fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
                 .find(|g| g.custom && normalize(&g.device.id) == normalize(text))?;
             device_md(&g.device)
         }
-        Role::Link => link_md(cat.link(text).found()?),
+        Role::Link => link_md(cat.find_link(text).found()?),
         Role::Arg(kw) if kw.eq_ignore_ascii_case("runtime") => {
-            runtime_md(cat.runtime(text).found()?)
+            runtime_md(cat.find_runtime(text).found()?)
         }
         Role::Arg(kw) if kw.eq_ignore_ascii_case("kv") => {
-            let k = cat.kv_type(text).found()?;
+            let k = cat.find_kv_type(text).found()?;
             format!(
                 "KV cache **{}** · {} bits per element\n\nsource: {}",
                 k.id,
@@ -311,13 +311,13 @@ pub fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
         }
         Role::Arg(_) => return None,
         Role::Name => {
-            if let Some(d) = cat.device(text).found() {
+            if let Some(d) = cat.find_device(text).found() {
                 device_md(d)
-            } else if let Some(m) = cat.model(text).found() {
+            } else if let Some(m) = cat.find_model(text).found() {
                 model_md(m)
-            } else if let Some(q) = cat.quant(text).found() {
+            } else if let Some(q) = cat.find_quant(text).found() {
                 quant_md(q)
-            } else if let Some(l) = cat.link(text).found() {
+            } else if let Some(l) = cat.find_link(text).found() {
                 link_md(l)
             } else {
                 return None;
@@ -585,13 +585,13 @@ pub fn completions_with(cat: &Catalog, text: &str, offset: usize) -> Vec<Complet
                 let joined = words.join(" ");
                 let device = (1..=words.len().min(8)).rev().any(|n| {
                     !matches!(
-                        cat.device(&words[..n].join(" ")),
+                        cat.find_device(&words[..n].join(" ")),
                         Resolution::NotFound { .. }
                     )
                 });
                 let model = (1..=words.len().min(8)).rev().any(|n| {
                     !matches!(
-                        cat.model(&words[..n].join(" ")),
+                        cat.find_model(&words[..n].join(" ")),
                         Resolution::NotFound { .. }
                     )
                 });

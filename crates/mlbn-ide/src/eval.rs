@@ -533,7 +533,7 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     };
     let kv = flag_str(notes, &["-ctk", "--cache-type-k"])
         .or_else(|| env_str(notes, &["CACHE_TYPE_K"]))
-        .and_then(|k| cat.kv_type(&k).found().cloned())
+        .and_then(|k| cat.find_kv_type(&k).found().cloned())
         .or_else(|| kv_from_runtime(runtime_text, cat));
     let build = build_date(runtime_text);
     let ubatch = flag_value(notes, &["-ub", "--ubatch-size"])
@@ -569,7 +569,7 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     } else if interconnect.trim().is_empty() || interconnect.contains("not stated") {
         None
     } else {
-        cat.link(&interconnect).found().cloned()
+        cat.find_link(&interconnect).found().cloned()
     };
     let build = |p: u64| -> Scenario {
         let mut group = DeviceGroup::new(device.clone(), count);
@@ -605,7 +605,7 @@ fn kv_from_runtime(runtime_text: &str, cat: &Catalog) -> Option<KvType> {
     runtime_text
         .to_ascii_lowercase()
         .contains("fp8 kv")
-        .then(|| cat.kv_type("fp8").found().cloned())
+        .then(|| cat.find_kv_type("fp8").found().cloned())
         .flatten()
 }
 
@@ -837,7 +837,7 @@ pub(crate) fn resolve_device(text: &str, cat: &Catalog) -> Result<Device, String
     }
     cands.extend(candidates(text));
     for c in &cands {
-        if let Some(d) = pick(cat.device(c)) {
+        if let Some(d) = pick(cat.find_device(c)) {
             return Ok(d);
         }
     }
@@ -873,7 +873,7 @@ pub(crate) fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> 
         cands.push(trimmed.to_string());
     }
     for c in &cands {
-        if let Some(m) = pick(cat.model(c)) {
+        if let Some(m) = pick(cat.find_model(c)) {
             return Ok(m);
         }
     }
@@ -889,7 +889,7 @@ pub(crate) fn resolve_quant(text: &str, cat: &Catalog) -> Result<Quant, String> 
         }
     }
     for c in &cands {
-        if let Some(q) = pick(cat.quant(c)) {
+        if let Some(q) = pick(cat.find_quant(c)) {
             return Ok(q);
         }
     }

@@ -666,7 +666,7 @@ impl<'a> Resolver<'a> {
                 return None;
             }
         }
-        match longest_prefix(words, |s| self.cat.device(s)) {
+        match longest_prefix(words, |s| self.cat.find_device(s)) {
             Some((n, Resolution::Found(dev))) => {
                 // Token matching forgives extra words, so `rtx4090 nvlink` may resolve whole;
                 // when a shorter prefix names the same device and the rest is a link, the rest
@@ -674,7 +674,11 @@ impl<'a> Resolver<'a> {
                 let n = (1..n)
                     .rev()
                     .find(|&m| {
-                        self.cat.device(&join(&words[..m])).found().map(|d| &d.id) == Some(&dev.id)
+                        self.cat
+                            .find_device(&join(&words[..m]))
+                            .found()
+                            .map(|d| &d.id)
+                            == Some(&dev.id)
                             && self
                                 .cat
                                 .link_for_device(&join(&words[m..]), dev)
@@ -700,7 +704,7 @@ impl<'a> Resolver<'a> {
                 // The name is everything before the first word that is a link.
                 let n = words
                     .iter()
-                    .position(|w| self.cat.link(&w.text).found().is_some())
+                    .position(|w| self.cat.find_link(&w.text).found().is_some())
                     .unwrap_or(words.len())
                     .max(1);
                 let name = join(&words[..n]);
@@ -731,7 +735,7 @@ impl<'a> Resolver<'a> {
     fn link_words(&mut self, words: &[Word], device: Option<&Device>) -> Option<Link> {
         let lookup = |s: &str| match device {
             Some(d) => self.cat.link_for_device(s, d),
-            None => self.cat.link(s),
+            None => self.cat.find_link(s),
         };
         match longest_prefix(words, lookup) {
             Some((n, Resolution::Found(link))) => {
@@ -790,8 +794,8 @@ impl<'a> Resolver<'a> {
             let key = normalize(&join(&words[..n]));
             self.custom.contains_key(&key) || self.broken.contains(&key)
         });
-        let dev = longest_prefix(words, |s| self.cat.device(s)).map(|(n, _)| n);
-        let model = longest_prefix(words, |s| self.cat.model(s)).map(|(n, _)| n);
+        let dev = longest_prefix(words, |s| self.cat.find_device(s)).map(|(n, _)| n);
+        let model = longest_prefix(words, |s| self.cat.find_model(s)).map(|(n, _)| n);
         let as_device = match (custom, dev, model) {
             (true, _, _) => true,
             (false, Some(a), Some(b)) => a > b,
@@ -802,10 +806,10 @@ impl<'a> Resolver<'a> {
                 // link a device), else merge both suggestion lists.
                 let tail_quant = words[1..]
                     .iter()
-                    .any(|w| self.cat.quant(&w.text).found().is_some());
+                    .any(|w| self.cat.find_quant(&w.text).found().is_some());
                 let tail_link = words[1..]
                     .iter()
-                    .any(|w| self.cat.link(&w.text).found().is_some());
+                    .any(|w| self.cat.find_link(&w.text).found().is_some());
                 if tail_quant {
                     false
                 } else if tail_link {
@@ -909,7 +913,7 @@ impl<'a> Resolver<'a> {
                 None => return,
             }
         } else {
-            match longest_prefix(&m.words, |s| self.cat.model(s)) {
+            match longest_prefix(&m.words, |s| self.cat.find_model(s)) {
                 Some((n, Resolution::Found(model))) => (model.clone(), None, n),
                 Some((n, Resolution::Ambiguous(many))) => {
                     self.diags.push(ambiguous(
@@ -926,7 +930,7 @@ impl<'a> Resolver<'a> {
                     let n = m
                         .words
                         .iter()
-                        .position(|w| self.cat.quant(&w.text).found().is_some())
+                        .position(|w| self.cat.find_quant(&w.text).found().is_some())
                         .unwrap_or(m.words.len())
                         .max(1);
                     let name = join(&m.words[..n]);
@@ -987,7 +991,7 @@ impl<'a> Resolver<'a> {
         let mut i = 0;
         while i < words.len() {
             let rest = &words[i..];
-            match longest_prefix(rest, |s| self.cat.quant(s)) {
+            match longest_prefix(rest, |s| self.cat.find_quant(s)) {
                 Some((n, Resolution::Found(q))) => {
                     let span = words_span(&rest[..n]);
                     if d.quant.is_some() {
@@ -1155,7 +1159,7 @@ impl<'a> Resolver<'a> {
                     );
                     return;
                 }
-                match longest_prefix(&words, |s| self.cat.runtime(s)) {
+                match longest_prefix(&words, |s| self.cat.find_runtime(s)) {
                     Some((n, Resolution::Found(rt))) => {
                         if n < words.len() {
                             // `runtime llama.cpp vulkan`: a backend word picks the variant.
@@ -1541,7 +1545,7 @@ impl<'a> Resolver<'a> {
             Some(devs) if !devs.is_empty() => devs,
             Some(_) => return None,
             None => {
-                let dev = cat.device(DEFAULT_DEVICE).found()?.clone();
+                let dev = cat.find_device(DEFAULT_DEVICE).found()?.clone();
                 defaulted.push(Defaulted {
                     field: "hardware",
                     value: format!("1x {}", dev.id),
@@ -1558,7 +1562,7 @@ impl<'a> Resolver<'a> {
         let (model, model_file) = match d.model {
             Some(m) => m,
             None => {
-                let m = cat.model(DEFAULT_MODEL).found()?.clone();
+                let m = cat.find_model(DEFAULT_MODEL).found()?.clone();
                 defaulted.push(Defaulted {
                     field: "model",
                     value: m.id.clone(),
@@ -1569,7 +1573,7 @@ impl<'a> Resolver<'a> {
         let kv = match d.kv {
             Some(k) => k,
             None => {
-                let k = cat.kv_type("f16").found()?.clone();
+                let k = cat.find_kv_type("f16").found()?.clone();
                 defaulted.push(Defaulted {
                     field: "kv",
                     value: k.id.clone(),
@@ -1912,9 +1916,9 @@ fn default_quant(cat: &Catalog, devices: &[ResolvedDevice]) -> Option<Quant> {
     } else {
         "f16"
     };
-    cat.quant(id)
+    cat.find_quant(id)
         .found()
-        .or_else(|| cat.quant("f16").found())
+        .or_else(|| cat.find_quant("f16").found())
         .cloned()
 }
 
