@@ -93,6 +93,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the Discord bot: the gateway client, or `--http ADDR` for the interactions endpoint
+    /// (docs/discord.md).
+    Bot(mlbn_bot::BotArgs),
 }
 
 fn color_for(choice: ColorChoice, stream_is_tty: bool) -> bool {
@@ -124,6 +127,9 @@ fn main() -> ExitCode {
         Command::Catalog { table, query, json } => {
             catalog_cmd::run(table, query.as_deref(), json).map_err(Fatal)
         }
+        Command::Bot(args) => mlbn_bot::run(args)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Fatal),
     };
     match result {
         Ok(code) => code,
