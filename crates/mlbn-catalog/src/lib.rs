@@ -172,6 +172,10 @@ impl Catalog {
         })
     }
 
+    /// Resolve a device name forgivingly: `rtx4090`, `GeForce RTX 4090 24GB`, `4090`,
+    /// `M2 Ultra 192GB 76-core`, `Tesla V100 32GB (PCIe vs SXM not stated)`. Parenthesised text
+    /// only ranks candidates; memory and GPU-core numbers pick variants; a family-only name
+    /// picks the family default. The rules are in the `resolve` module's documentation.
     pub fn device(&self, name: &str) -> Resolution<'_, Device> {
         self.index.devices.resolve(name, &self.devices)
     }
@@ -184,9 +188,14 @@ impl Catalog {
     pub fn kv_type(&self, name: &str) -> Resolution<'_, KvType> {
         self.index.kv_types.resolve(name, &self.kv_types)
     }
+    /// Resolve a runtime name: `llama.cpp (CUDA, May 2024)` → `llama.cpp-cuda`; a name without
+    /// a backend (`llama.cpp b9626`, `vLLM 0.16.0`) → the family entry, whose backend
+    /// [`Catalog::runtime_backend_for`] then picks per device.
     pub fn runtime(&self, name: &str) -> Resolution<'_, Runtime> {
         self.index.runtimes.resolve(name, &self.runtimes)
     }
+    /// Resolve a link name (`pcie4`, `PCIe 4.0 x8`, `Thunderbolt 5, RDMA`, `nvlink`); see also
+    /// [`Catalog::link_for_device`].
     pub fn link(&self, name: &str) -> Resolution<'_, Link> {
         self.index.links.resolve(name, &self.links)
     }

@@ -20,8 +20,10 @@
 //!    `llama.cpp (CUDA)` prefers the CUDA backend to the family entry. A tie between variants of
 //!    one `family` goes to the family's default variant when it is among them, otherwise to the
 //!    most GPU cores, then the most memory (`M3 Pro 18GB` → the 18-core 18 GB part). Any other
-//!    tie is reported as [`Resolution::Ambiguous`] with the candidates. Nothing matching gives
-//!    [`Resolution::NotFound`] with up to three suggestions.
+//!    tie is reported as [`Resolution::Ambiguous`] with the candidates, and so is a win on
+//!    fewer unmentioned words over a rival that is not a refinement of the winner (`xeon`
+//!    matches two unrelated Xeons; `RTX 4080` is not ambiguous with `RTX 4080 SUPER`). Nothing
+//!    matching gives [`Resolution::NotFound`] with up to three suggestions.
 //!
 //! Vendor and product-line words (`nvidia`, `geforce`, `amd`, `radeon`, `apple`, `mac`,
 //! `studio`, `intel`, `arc`, …) are dropped from both sides before matching.
@@ -241,10 +243,15 @@ impl Index {
         if key.is_empty() {
             return Vec::new();
         }
+        // Keys that contain the query (`7950x` in `ryzen97950x`) rank first, then similarity.
         let mut scored: Vec<(f64, &str)> = self
             .by_key
             .iter()
-            .map(|(k, idx)| (strsim::jaro_winkler(key, k), items[idx[0]].id()))
+            .map(|(k, idx)| {
+                let contains = key.len() >= 3 && k.contains(key);
+                let score = strsim::jaro_winkler(key, k) + if contains { 1.0 } else { 0.0 };
+                (score, items[idx[0]].id())
+            })
             .filter(|(s, _)| *s > 0.75)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -445,8 +452,8 @@ fn read(text: &str, style: &Style) -> Reading {
                 i += 1;
                 continue;
             }
-            // A count prefix such as `2x` in `2x 512GB`.
-            if t.len() > 1 && t.ends_with('x') && all_digits(&t[..t.len() - 1]) {
+            // A count prefix such as `2x` in `2x 512GB` (not a model number like `7950x`).
+            if (2..=4).contains(&t.len()) && t.ends_with('x') && all_digits(&t[..t.len() - 1]) {
                 i += 1;
                 continue;
             }
@@ -618,7 +625,18 @@ impl TokenIndex {
             return None;
         }
 
-        let mems: Vec<f64> = main.mem_gb.iter().chain(&hint.mem_gb).copied().collect();
+        // A bare number in a hint may be a memory size too (`Mac M4 Max (64)`); it only ranks.
+        let hint_numbers = hint_text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| self.style.numbers_matter && all_digits(t) && t.len() <= 4)
+            .filter_map(|t| t.parse::<f64>().ok());
+        let mems: Vec<f64> = main
+            .mem_gb
+            .iter()
+            .chain(&hint.mem_gb)
+            .copied()
+            .chain(hint_numbers)
+            .collect();
         filter_if_any(&mut cands, |i| {
             items[i]
                 .mem_gb()
@@ -663,6 +681,22 @@ impl TokenIndex {
             .take_while(|s| (s.1, s.2) == best)
             .map(|s| s.0)
             .collect();
+        if let [winner] = top[..] {
+            // Fewer unmentioned words wins only over refinements of the winner (`RTX 4080`
+            // over `RTX 4080 SUPER`); a rival in another family that merely has a longer name
+            // (`xeon`: 6980P vs Platinum 8480+) makes the name ambiguous.
+            let rivals: Vec<usize> = scored[1..]
+                .iter()
+                .filter(|s| s.1 == best.0)
+                .map(|s| s.0)
+                .filter(|&c| {
+                    let same_family =
+                        items[c].family().is_some() && items[c].family() == items[winner].family();
+                    !same_family && !self.refines(c, winner, &covered)
+                })
+                .collect();
+            top.extend(rivals);
+        }
         if top.len() > 1 {
             let fam = items[top[0]].family();
             if fam.is_some() && top.iter().all(|&i| items[i].family() == fam) {
@@ -690,9 +724,36 @@ impl TokenIndex {
                         .then(x.id().cmp(y.id()))
                 });
                 top.truncate(1);
+            } else {
+                // List one variant per family: the default when it is among them.
+                let mut seen: Vec<Option<&str>> = Vec::new();
+                let mut listed = Vec::new();
+                for &i in &top {
+                    let fam = items[i].family();
+                    if fam.is_none() || !seen.contains(&fam) {
+                        let pick = top
+                            .iter()
+                            .copied()
+                            .filter(|&j| fam.is_some() && items[j].family() == fam)
+                            .find(|&j| items[j].family_default())
+                            .unwrap_or(i);
+                        seen.push(fam);
+                        listed.push(pick);
+                    }
+                }
+                top = listed;
             }
         }
         Some(top)
+    }
+
+    /// Whether entry `c`'s names contain every token of `winner`'s best-matching name.
+    fn refines(&self, c: usize, winner: usize, covered: &HashSet<&str>) -> bool {
+        let w = &self.entries[winner];
+        let Some(best) = w.names.iter().min_by_key(|n| uncovered(n, covered)) else {
+            return true;
+        };
+        best.iter().all(|t| self.entries[c].soft.contains(t))
     }
 
     /// Entries whose vocabulary has every query word (or a word starting with it), best first.
@@ -765,11 +826,10 @@ impl Resolver {
         // Bound the work on pasted junk; real names are short.
         let name: String = name.chars().take(512).collect();
         let key = normalize_key(&name);
-        if let Some(hit) = self.exact.exact(&key) {
-            return match hit {
-                [one] => Resolution::Found(&items[*one]),
-                many => Resolution::Ambiguous(many.iter().map(|&i| &items[i]).collect()),
-            };
+        // A key shared by several entries (an alias on every variant of a family) goes on to
+        // the token ranking, which applies the family default.
+        if let Some([one]) = self.exact.exact(&key) {
+            return Resolution::Found(&items[*one]);
         }
         match self.tokens.rank(&name, items) {
             Some(top) if top.len() == 1 => Resolution::Found(&items[top[0]]),

@@ -342,3 +342,27 @@ fn published_specs_win_over_the_seed() {
     assert_eq!((spark.mem_gb, spark.bw_gbps), (128.0, 273.0));
     assert_eq!(spark.interconnects, vec!["200gbe", "10gbe"]);
 }
+
+/// The data file says where it departs from the seed, right above the entry.
+#[test]
+fn seed_contradictions_are_commented_in_the_data_file() {
+    let text = mlbn_catalog::DATA_FILES
+        .iter()
+        .find(|(n, _)| *n == "devices.toml")
+        .map(|(_, t)| *t)
+        .expect("devices.toml");
+    for (id, mention) in [
+        ("dgx-spark", "1000 W"),
+        ("mac-m2-ultra-192gb-76c", "100 W"),
+        ("gaudi3", "600 W"),
+    ] {
+        let at = text
+            .find(&format!("id = \"{id}\""))
+            .unwrap_or_else(|| panic!("{id}"));
+        let before = &text[text[..at].rfind("\n\n").unwrap_or(0)..at];
+        assert!(
+            before.contains("# ") && before.contains(mention),
+            "{id}: {before}"
+        );
+    }
+}

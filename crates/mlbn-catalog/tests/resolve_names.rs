@@ -26,6 +26,9 @@ fn case_spacing_vendor_words_and_memory_do_not_matter() {
         Some("rx-7900-xtx")
     );
     assert_eq!(dev("MI 300X").as_deref(), Some("mi300x"));
+    // A model number ending in x is not a count prefix like `2x`.
+    assert_eq!(dev("7950x").as_deref(), Some("ryzen-9-7950x"));
+    assert_eq!(dev("2x rtx3090").as_deref(), Some("rtx-3090"));
     assert_eq!(
         dev("MacBook Pro M3 Max").as_deref(),
         Some("mac-m3-max-128gb-40c")
@@ -61,6 +64,12 @@ fn memory_and_core_numbers_pick_variants() {
     );
     assert_eq!(dev("A100 40GB").as_deref(), Some("a100-sxm4-40gb"));
     assert_eq!(dev("RTX 3080 12GB").as_deref(), Some("rtx-3080-12gb"));
+    // A bare number in a hint is read as memory when a variant has it.
+    assert_eq!(
+        dev("Mac M4 Max (64)").as_deref(),
+        Some("mac-m4-max-64gb-40c")
+    );
+    assert_eq!(dev("M5 16GB").as_deref(), Some("mac-m5-16gb-10c"));
     // Family only: the documented default variant.
     assert_eq!(dev("M3 Ultra").as_deref(), Some("mac-m3-ultra-512gb-80c"));
     assert_eq!(dev("H100").as_deref(), Some("h100-sxm5-80gb"));
@@ -78,6 +87,22 @@ fn ambiguity_lists_candidates() {
         }
         other => panic!("expected ambiguity, got {:?}", other.found().map(|d| &d.id)),
     }
+}
+
+#[test]
+fn a_shorter_unrelated_name_does_not_win_by_default() {
+    let ids = |n: &str| match Catalog::builtin().device(n) {
+        Resolution::Ambiguous(c) => c.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
+        other => panic!(
+            "{n}: expected ambiguity, got {:?}",
+            other.found().map(|d| &d.id)
+        ),
+    };
+    assert_eq!(ids("xeon"), vec!["xeon-6980p", "xeon-platinum-8480p"]);
+    // One entry per family: every M-series Pro appears once, as its family default.
+    let pro = ids("radeon pro");
+    assert!(pro.contains(&"mac-m4-pro-64gb-20c".to_string()), "{pro:?}");
+    assert!(!pro.contains(&"mac-m4-pro-24gb-16c".to_string()), "{pro:?}");
 }
 
 #[test]

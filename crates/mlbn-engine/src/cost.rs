@@ -4,7 +4,7 @@
 //! layer plus collectives, offload adds a host part.
 
 use crate::device::{DeviceRates, HOST_BW_EFF};
-use crate::runtime::RuntimeProfile;
+use crate::runtime::{FLOAT_GEMV_OPS_PER_WEIGHT, RuntimeProfile};
 use crate::shape::ModelShape;
 
 /// Which part of the model a device runs.
@@ -78,7 +78,17 @@ pub fn decode_step(
     let flops = b * (part.layers * shape.layer_flops(ctx as f64) + out_flops) * part.shard;
     let weights_s = div(weight_bytes, rates.bw_eff);
     let kv_s = div(kv_bytes, rates.bw_eff);
-    let compute_s = div(flops, rates.matrix_eff);
+    // Matrix work at the GEMM rate, and the SIMT work of unpacking every weight read.
+    let ops_per_weight = if rates.quantized {
+        profile.gemv_ops_per_weight
+    } else {
+        FLOAT_GEMV_OPS_PER_WEIGHT
+    };
+    let vector_s = div(
+        weight_bytes / shape.bytes_per_weight.max(1e-9) * ops_per_weight,
+        rates.vector_peak,
+    );
+    let compute_s = div(flops, rates.matrix_eff).max(vector_s);
     let compute_excess_s = (compute_s - weights_s - kv_s).max(0.0);
     StepCost {
         weight_bytes,
@@ -88,7 +98,9 @@ pub fn decode_step(
         kv_s,
         compute_excess_s,
         compute_s,
-        overhead_s: part.layers * profile.layer_overhead_us * 1e-6,
+        overhead_s: part.layers
+            * (rates.layer_overhead_s
+                + shape.moe_layer_share * profile.moe_layer_overhead_us * 1e-6),
     }
 }
 
@@ -122,8 +134,13 @@ impl PrefillCost {
     }
 }
 
-/// Micro-batch size the runtimes process prompts in (llama.cpp `n_ubatch` default 512):
-/// weights are re-read once per micro-batch.
+/// Rows (tokens) at which a GEMM reaches half its full-tile efficiency: MoE experts each get
+/// `ubatch x k / E` tokens (32 for a 128-expert, top-8 model at ubatch 512), so their GEMMs
+/// run far below peak. Matrix kernels tile 64-128 rows at a time.
+pub const MOE_GEMM_HALF_ROWS: f64 = 64.0;
+
+/// Micro-batch size llama.cpp processes prompts in by default (`n_ubatch` = 512); other
+/// runtimes' chunk sizes are in their profile. Weights are re-read once per micro-batch.
 pub const PREFILL_UBATCH: u64 = 512;
 
 pub fn prefill(
@@ -132,7 +149,9 @@ pub fn prefill(
     part: Part,
     past: u64,
     tokens: u64,
+    ubatch: u64,
 ) -> PrefillCost {
+    let ubatch = ubatch.max(1);
     let t = tokens as f64;
     // Only the last prompt token's logits are computed.
     let out_flops = if part.output && tokens > 0 {
@@ -140,16 +159,28 @@ pub fn prefill(
     } else {
         0.0
     };
-    let layer_flops =
-        t * 2.0 * shape.layer_active_params + shape.layer_prefill_attention_flops(past as f64, t);
+    let attn = shape.layer_prefill_attention_flops(past as f64, t);
+    let layer_flops = t * 2.0 * shape.layer_active_params + attn;
     let flops = (part.layers * layer_flops + out_flops) * part.shard;
-    let ubatches = tokens.div_ceil(PREFILL_UBATCH).max(1) as f64;
+    // Routed experts each see only the tokens sent to them: small GEMMs fill the matrix
+    // tiles poorly, so they take longer than their FLOPs suggest.
+    let routed = shape.layer_routed_active_params;
+    let routed_eff = if routed > 0.0 && shape.experts > 0.0 {
+        let m = (tokens.min(ubatch) as f64) * shape.experts_per_token / shape.experts;
+        (m / (m + MOE_GEMM_HALF_ROWS)).max(1e-3)
+    } else {
+        1.0
+    };
+    let slow_layer_flops =
+        t * 2.0 * (shape.layer_active_params - routed + routed / routed_eff) + attn;
+    let effective_flops = (part.layers * slow_layer_flops + out_flops) * part.shard;
+    let ubatches = tokens.div_ceil(ubatch).max(1) as f64;
     // Each micro-batch touches (nearly) all experts once it has many tokens.
-    let ub_tokens = tokens.clamp(1, PREFILL_UBATCH) as u32;
+    let ub_tokens = tokens.clamp(1, ubatch) as u32;
     let weight_bytes = part.layers * shape.layer_read_bytes(ub_tokens) * ubatches;
     let kv_bytes = shape.kv_bytes(part.layers, past + tokens);
     let bytes = (weight_bytes + kv_bytes) * part.shard;
-    let compute_s = div(flops, rates.matrix_eff);
+    let compute_s = div(effective_flops, rates.matrix_eff);
     let memory_s = div(bytes, rates.bw_eff);
     PrefillCost {
         flops,

@@ -1,11 +1,15 @@
 //! A device as the physics sees it under a given runtime and quant: effective bandwidth,
 //! achievable matrix throughput in the precision the kernels really use, usable memory.
 
-use crate::runtime::RuntimeProfile;
+use crate::runtime::{BuildDate, RuntimeProfile};
 use mlbn_catalog::{Device, DeviceKind, Precision, Quant};
 
 const GB: f64 = 1e9;
 const TERA: f64 = 1e12;
+
+/// Bytes in one "GB" of device or host memory: DRAM is sold in binary units (a "24 GB" card
+/// holds 24 x 2^30 bytes; nvidia-smi shows 24564 MiB). Bandwidths stay decimal (GB/s = 1e9).
+pub const MEM_GB_BYTES: f64 = 1_073_741_824.0;
 
 /// PCIe 4.0 x16 usable bandwidth per direction, GB/s (PCI-SIG PCIe 4.0: 16 GT/s per lane,
 /// 128b/130b), assumed for a discrete device's host link when the scenario names none.
@@ -31,6 +35,12 @@ pub struct DeviceRates {
     pub matrix_peak: f64,
     /// Achieved prefill (GEMM) rate, FLOP/s.
     pub matrix_eff: f64,
+    /// Peak fp32 (SIMT / vector unit) rate, FLOP/s: dequantization and other non-matrix work.
+    pub vector_peak: f64,
+    /// True when the weights are block-quantized (dequantized on the fly).
+    pub quantized: bool,
+    /// Per-layer decode cost, seconds (the profile's, or an older build's).
+    pub layer_overhead_s: f64,
     /// The precision the GEMMs run in.
     pub precision: Precision,
     /// False when the quant's own compute precision is not native here (fallback used).
@@ -68,9 +78,10 @@ impl DeviceRates {
         profile: &RuntimeProfile,
         gpu_mem_fraction: Option<f64>,
         host_link_gbps: Option<f64>,
+        build: Option<BuildDate>,
     ) -> DeviceRates {
         let unified = matches!(device.kind, DeviceKind::AppleSoc | DeviceKind::Apu);
-        let mem_bytes = pos(device.mem_gb) * GB;
+        let mem_bytes = pos(device.mem_gb) * MEM_GB_BYTES;
         let default_fraction = device.usable_mem_fraction.unwrap_or(1.0);
         let usable_fraction = match gpu_mem_fraction {
             Some(f) if unified && f.is_finite() && f > 0.0 => f.min(1.0),
@@ -109,18 +120,54 @@ impl DeviceRates {
             }
         }
         let matrix_peak = peak_tflops * TERA;
-        let quant_factor = if quant.bits_per_weight < 15.0 && quant.weight_only {
-            profile.quant_prefill_factor
-        } else {
-            1.0
+        let vector_peak = pos(device.fp32_tflops) * TERA;
+        let quantized = quant.bits_per_weight < 15.0 && quant.weight_only;
+        let legacy = profile
+            .legacy
+            .filter(|l| build.is_some_and(|b| b < l.before));
+        let (quant_factor, vector_ops) = match (quantized, legacy) {
+            (true, Some(l)) if l.quant_uses_float_gemm => (
+                l.quant_dequant_factor,
+                profile.prefill_vector_ops_per_flop_float,
+            ),
+            (true, _) => (
+                profile.quant_prefill_factor,
+                profile.prefill_vector_ops_per_flop,
+            ),
+            (false, _) => (1.0, profile.prefill_vector_ops_per_flop_float),
         };
-        let device_rate = matrix_peak * profile.prefill_compute_eff;
-        let ceiling = profile.prefill_ceiling_tflops * TERA;
-        let matrix_eff = if device_rate > 0.0 {
-            quant_factor / (1.0 / device_rate + 1.0 / ceiling)
+        // Matrix units and the SIMT work around them (dequantization, activation
+        // quantization, norms, softmax) run in series.
+        let matrix_time = if matrix_peak > 0.0 {
+            1.0 / (matrix_peak * profile.prefill_matrix_eff)
+        } else {
+            f64::INFINITY
+        };
+        let vector_time = if vector_ops > 0.0 {
+            if vector_peak > 0.0 {
+                vector_ops / vector_peak
+            } else {
+                f64::INFINITY
+            }
         } else {
             0.0
         };
+        let legacy_factor = legacy.map(|l| l.prefill_factor).unwrap_or(1.0)
+            * profile
+                .older_prefill
+                .iter()
+                .filter(|(before, _)| build.is_some_and(|b| b < *before))
+                .map(|(_, f)| f)
+                .product::<f64>();
+        let matrix_eff = if (matrix_time + vector_time).is_finite() {
+            quant_factor * legacy_factor / (matrix_time + vector_time)
+        } else {
+            0.0
+        };
+        let mut bw_eff = bw_peak * profile.decode_bw_eff;
+        if let Some(l) = legacy {
+            bw_eff = bw_eff.min(l.decode_bw_cap_gbps * GB);
+        }
         let host_link_bw = if unified {
             0.0
         } else {
@@ -131,9 +178,15 @@ impl DeviceRates {
         };
         DeviceRates {
             bw_peak,
-            bw_eff: bw_peak * profile.decode_bw_eff,
+            bw_eff,
             matrix_peak,
             matrix_eff,
+            vector_peak,
+            quantized,
+            layer_overhead_s: legacy
+                .map(|l| l.layer_overhead_us)
+                .unwrap_or(profile.layer_overhead_us)
+                * 1e-6,
             precision,
             native,
             mem_bytes,

@@ -5,8 +5,8 @@
 //! data, hybrid, phase split and AUTO's search plug in there (issue 5) by producing a
 //! different [`Plan`] and/or extra per-step collective costs.
 
-use crate::cost::{self, PREFILL_UBATCH, Part, div};
-use crate::device::{DeviceRates, UNIFIED_CPU_BW_SHARE};
+use crate::cost::{self, Part, div};
+use crate::device::{DeviceRates, MEM_GB_BYTES, UNIFIED_CPU_BW_SHARE};
 use crate::estimate::*;
 use crate::runtime::{RuntimeProfile, profile_for};
 use crate::scenario::{Scenario, StrategyRequest};
@@ -69,6 +69,7 @@ pub(crate) fn devices(s: &Scenario, profile: &RuntimeProfile) -> Vec<Dev> {
             profile,
             s.gpu_mem_fraction,
             g.host_link.as_ref().map(|l| l.bw_gbps),
+            s.runtime_build,
         );
         let (host_bw, spare) = if rates.unified {
             (
@@ -78,11 +79,20 @@ pub(crate) fn devices(s: &Scenario, profile: &RuntimeProfile) -> Vec<Dev> {
         } else {
             (s.host.bw_gbps * GB, 0.0)
         };
+        // Without a named link: discrete devices in one box talk over their host link
+        // (PCIe); unified-memory machines are separate boxes on Ethernet.
         let intra = g
             .link
             .as_ref()
             .map(|l| (l.link.bw_gbps * GB, l.link.latency_us * 1e-6))
-            .unwrap_or((rates.host_link_bw.max(1.0), 1e-6));
+            .unwrap_or(if rates.unified || rates.host_link_bw <= 0.0 {
+                (
+                    DEFAULT_INTER_GROUP_GBPS * GB,
+                    DEFAULT_INTER_GROUP_LATENCY_US * 1e-6,
+                )
+            } else {
+                (rates.host_link_bw, 1e-6)
+            });
         let inter = s
             .inter_group_link
             .as_ref()
@@ -249,15 +259,15 @@ fn strategy_name(s: StrategyRequest) -> String {
 
 /// Activation working set of one prefill micro-batch: a dozen hidden-sized fp32 buffers per
 /// token (residual, norms, QKV, attention output, FFN input) and the FFN intermediate.
-pub(crate) fn activation_bytes(shape: &ModelShape) -> f64 {
+pub(crate) fn activation_bytes(shape: &ModelShape, ubatch: u64) -> f64 {
     let ffn_width = (shape.layer_active_params / shape.hidden / 3.0).max(shape.hidden);
-    PREFILL_UBATCH as f64 * 4.0 * (12.0 * shape.hidden + 2.0 * ffn_width)
+    ubatch as f64 * 4.0 * (12.0 * shape.hidden + 2.0 * ffn_width)
 }
 
 /// Per-device memory need of a stage's fixed part (non-layer weights, buffers, runtime).
-fn fixed_bytes(shape: &ModelShape, profile: &RuntimeProfile, st: &StagePlan) -> f64 {
-    let mut b = activation_bytes(shape) + profile.mem_overhead_gb * GB;
-    if st.first {
+fn fixed_bytes(shape: &ModelShape, profile: &RuntimeProfile, st: &StagePlan, ubatch: u64) -> f64 {
+    let mut b = activation_bytes(shape, ubatch) + profile.mem_overhead_gb * MEM_GB_BYTES;
+    if st.first && !profile.embeddings_on_host {
         b += shape.embed_params * shape.bytes_per_weight;
     }
     if st.last && !shape.output_tied {
@@ -314,7 +324,7 @@ fn decode_step(
         let (host_s, _) = cost::host_decode_step(d.host_bw, shape, f64::from(st.on_host), ctx, b);
         // Host layers also pay per-layer launch costs; a CPU<->GPU handover once per step.
         let host_overhead = if st.on_host > 0 {
-            f64::from(st.on_host) * profile.layer_overhead_us * 1e-6
+            f64::from(st.on_host) * d.rates.layer_overhead_s
                 + if d.rates.unified {
                     0.0
                 } else {
@@ -374,13 +384,14 @@ fn prefill_all(
     profile: &RuntimeProfile,
     plan: &Plan,
     tokens: u64,
+    ubatch: u64,
 ) -> (PrefillBreakdown, Vec<(f64, f64, f64)>) {
     let mut bd = PrefillBreakdown {
         overhead_ms: profile.prefill_overhead_ms,
         ..Default::default()
     };
     let mut per_stage = Vec::new();
-    let ubatches = tokens.div_ceil(PREFILL_UBATCH).max(1) as f64;
+    let ubatches = tokens.div_ceil(ubatch).max(1) as f64;
     for (k, st) in plan.stages.iter().enumerate() {
         let d = &devs[st.dev];
         // The device computes all its layers; host-resident ones have their weights streamed
@@ -395,6 +406,7 @@ fn prefill_all(
             },
             0,
             tokens,
+            ubatch,
         );
         let offload_s = if st.on_host > 0 && !d.rates.unified {
             div(
@@ -438,6 +450,11 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
     let devs = devices(s, profile);
     let w = s.workload;
     let batch = w.batch.max(1);
+    let ubatch = w
+        .ubatch
+        .map(u64::from)
+        .unwrap_or(profile.prefill_chunk_tokens)
+        .clamp(1, 1 << 20);
     let alloc_ctx = w.allocated_ctx_tokens().max(1);
 
     if devs.is_empty() {
@@ -466,7 +483,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
     let mut usable_total = 0.0;
     for st in plan.stages.iter_mut() {
         let d = &devs[st.dev];
-        let fixed = fixed_bytes(&shape, profile, st);
+        let fixed = fixed_bytes(&shape, profile, st, ubatch);
         let usable = d.rates.usable_bytes;
         let room = ((usable - fixed) / layer_total).floor().max(0.0);
         let on_dev = (f64::from(st.layers).min(room)) as u32;
@@ -484,23 +501,23 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         need_bytes += want;
         usable_total += usable;
         let weights = f64::from(on_dev) * shape.layer_bytes() + fixed
-            - activation_bytes(&shape)
-            - profile.mem_overhead_gb * GB;
+            - activation_bytes(&shape, ubatch)
+            - profile.mem_overhead_gb * MEM_GB_BYTES;
         let kv = f64::from(on_dev) * kv_layer;
         let total = fixed + f64::from(on_dev) * layer_total;
         memory.push(DeviceMemory {
             device: d.r,
             device_id: d.id.clone(),
-            mem_gb: d.rates.mem_bytes / GB,
-            usable_gb: usable / GB,
+            mem_gb: d.rates.mem_bytes / MEM_GB_BYTES,
+            usable_gb: usable / MEM_GB_BYTES,
             usable_fraction: d.rates.usable_fraction,
-            weights_gb: weights / GB,
-            kv_gb: kv / GB,
-            activations_gb: activation_bytes(&shape) / GB,
+            weights_gb: weights / MEM_GB_BYTES,
+            kv_gb: kv / MEM_GB_BYTES,
+            activations_gb: activation_bytes(&shape, ubatch) / MEM_GB_BYTES,
             overhead_gb: profile.mem_overhead_gb,
-            total_gb: total / GB,
-            free_gb: ((usable - total) / GB).max(0.0),
-            overflow_gb: ((want - usable) / GB).max(0.0),
+            total_gb: total / MEM_GB_BYTES,
+            free_gb: ((usable - total) / MEM_GB_BYTES).max(0.0),
+            overflow_gb: ((want - usable) / MEM_GB_BYTES).max(0.0),
             layers: on_dev,
         });
     }
@@ -510,15 +527,15 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
             memory.push(DeviceMemory {
                 device: d.r,
                 device_id: d.id.clone(),
-                mem_gb: d.rates.mem_bytes / GB,
-                usable_gb: d.rates.usable_bytes / GB,
+                mem_gb: d.rates.mem_bytes / MEM_GB_BYTES,
+                usable_gb: d.rates.usable_bytes / MEM_GB_BYTES,
                 usable_fraction: d.rates.usable_fraction,
                 weights_gb: 0.0,
                 kv_gb: 0.0,
                 activations_gb: 0.0,
                 overhead_gb: 0.0,
                 total_gb: 0.0,
-                free_gb: d.rates.usable_bytes / GB,
+                free_gb: d.rates.usable_bytes / MEM_GB_BYTES,
                 overflow_gb: 0.0,
                 layers: 0,
             });
@@ -527,14 +544,14 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
     memory.sort_by_key(|m| (m.device.group, m.device.index));
 
     let layers_on_host: u32 = plan.stages.iter().map(|s| s.on_host).sum();
-    let host_overflow_discrete = host_bytes_discrete > s.host.mem_gb * GB;
+    let host_overflow_discrete = host_bytes_discrete > s.host.mem_gb * MEM_GB_BYTES;
     let fits = layers_on_host == 0 && memory.iter().all(|m| m.overflow_gb <= 0.0);
     let offload = if layers_on_host > 0 {
         Some(Offload {
             layers_total: shape.layers,
             layers_on_devices: shape.layers - layers_on_host,
             layers_on_host,
-            host_gb: f64::from(layers_on_host) * layer_total / GB,
+            host_gb: f64::from(layers_on_host) * layer_total / MEM_GB_BYTES,
             host_mem_gb: s.host.mem_gb,
             host_overflow: host_overflow_discrete || host_unified_over,
         })
@@ -560,7 +577,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
     }
 
     let prompt = w.prompt_tokens.max(1);
-    let (pre, pre_stages) = prefill_all(&devs, &shape, profile, &plan, prompt);
+    let (pre, pre_stages) = prefill_all(&devs, &shape, profile, &plan, prompt, ubatch);
     let prefill_ms_real = if w.prompt_tokens == 0 {
         0.0
     } else {

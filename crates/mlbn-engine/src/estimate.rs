@@ -29,7 +29,8 @@ pub struct DeviceRef {
     pub index: u32,
 }
 
-/// Memory use of one device.
+/// Memory use of one device. Memory figures here are in GiB (2^30 bytes, the unit DRAM is
+/// sold in: a "24 GB" card is 24 here); model figures in [`ModelFigures`] are decimal GB.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceMemory {
     pub device: DeviceRef,
@@ -64,7 +65,7 @@ pub struct Offload {
     pub layers_total: u32,
     pub layers_on_devices: u32,
     pub layers_on_host: u32,
-    /// Weights plus KV of the host-resident layers.
+    /// Weights plus KV of the host-resident layers, GiB.
     pub host_gb: f64,
     /// Host memory available.
     pub host_mem_gb: f64,
@@ -355,7 +356,8 @@ impl Finding {
     }
 }
 
-/// Figures about the model as run (useful for reports and the roofline checks).
+/// Figures about the model as run (useful for reports and the roofline checks); sizes in
+/// decimal GB (1e9 bytes), as model cards count them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ModelFigures {
     /// All weights at the quant's bits per weight.

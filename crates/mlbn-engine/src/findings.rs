@@ -7,7 +7,7 @@ use crate::estimate::*;
 use crate::scenario::Scenario;
 use mlbn_catalog::DeviceKind;
 
-const GB: f64 = 1e9;
+use crate::device::MEM_GB_BYTES;
 
 /// Largest device count a "add devices" fix proposes.
 const MAX_FIX_DEVICES: u32 = 64;
@@ -132,8 +132,8 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
 
     // Fit and offload.
     if !e.fits {
-        let need = c.need_bytes / GB;
-        let usable = c.usable_bytes / GB;
+        let need = c.need_bytes / MEM_GB_BYTES;
+        let usable = c.usable_bytes / MEM_GB_BYTES;
         let group = e
             .memory
             .iter()
@@ -145,20 +145,23 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             Some(o) if c.offload_capable && !o.host_overflow => (
                 Severity::Warning,
                 format!(
-                    ": {} of {} layers ({:.1} GB) run from host memory; decode {:.1} tok/s",
+                    ": {} of {} layers ({:.1} GiB) run from host memory; decode {:.1} tok/s",
                     o.layers_on_host, o.layers_total, o.host_gb, e.decode_tok_s
                 ),
             ),
-            Some(o) if o.host_overflow => (
+            Some(o) if c.offload_capable && o.host_overflow => (
                 Severity::Error,
                 format!(
-                    " and host memory ({:.0} GB) cannot hold the other {:.1} GB either",
+                    " and host memory ({:.0} GiB) cannot hold the other {:.1} GiB either",
                     o.host_mem_gb, o.host_gb
                 ),
             ),
             _ => (
                 Severity::Error,
-                format!("; {} cannot offload layers to host memory", s.runtime.name),
+                format!(
+                    "; {} cannot run layers from host memory (speeds below assume it could)",
+                    s.runtime.name
+                ),
             ),
         };
         let mut f = Finding::new(
@@ -166,13 +169,18 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
             FindingCode::DoesNotFit,
             subject,
             format!(
-                "{} {} needs {:.1} GB (weights {:.1} GB + KV + buffers), {:.1} GB usable{}",
-                s.model.name, s.quant.name, need, e.model.weights_gb, usable, tail
+                "{} {} needs {:.1} GiB (weights {:.1} GiB + KV + buffers), {:.1} GiB usable{}",
+                s.model.name,
+                s.quant.name,
+                need,
+                e.model.weights_gb * 1e9 / MEM_GB_BYTES,
+                usable,
+                tail
             ),
         );
         f.fixes = fit_fixes(s, c);
         findings.push(f);
-        if let Some(o) = &e.offload {
+        if let Some(o) = e.offload.as_ref().filter(|_| c.offload_capable) {
             let host_bw = s.host.bw_gbps;
             findings.push(Finding::new(
                 if o.host_overflow {
@@ -187,7 +195,7 @@ pub(crate) fn add_findings(s: &Scenario, c: &Core, findings: &mut Vec<Finding>) 
                 },
                 Subject::HostMemory,
                 format!(
-                    "{} of {} layers ({:.1} GB) sit in host memory ({:.0} GB at {:.0} GB/s): \
+                    "{} of {} layers ({:.1} GiB) sit in host memory ({:.0} GiB at {:.0} GB/s): \
                      they take {:.1} of {:.1} ms per token",
                     o.layers_on_host,
                     o.layers_total,
@@ -247,7 +255,8 @@ fn fit_fixes(s: &Scenario, c: &Core) -> Vec<SuggestedFix> {
         .alt_quants
         .iter()
         .filter(|q| {
-            q.bits_per_weight.is_finite()
+            quant_runs_on(&q.format, &s.runtime.family)
+                && q.bits_per_weight.is_finite()
                 && q.bits_per_weight > 0.0
                 && q.bits_per_weight < s.quant.bits_per_weight
         })
@@ -265,9 +274,9 @@ fn fit_fixes(s: &Scenario, c: &Core) -> Vec<SuggestedFix> {
                 },
                 title: format!("Use {}", q.name),
                 effect: format!(
-                    "fits ({:.1} of {:.1} GB), decode ~{:.1} tok/s instead of {:.1}",
-                    r.need_bytes / GB,
-                    r.usable_bytes / GB,
+                    "fits ({:.1} of {:.1} GiB), decode ~{:.1} tok/s instead of {:.1}",
+                    r.need_bytes / MEM_GB_BYTES,
+                    r.usable_bytes / MEM_GB_BYTES,
                     r.est.decode_tok_s,
                     c.est.decode_tok_s
                 ),
@@ -299,4 +308,20 @@ fn fit_fixes(s: &Scenario, c: &Core) -> Vec<SuggestedFix> {
         }
     }
     fixes
+}
+
+/// Whether a runtime family loads weights in this quant format: GGUF for llama.cpp-based
+/// runtimes, MLX formats for MLX/exo, GPTQ/AWQ/FP8/INT8/NVFP4/MXFP4 checkpoints for the
+/// serving engines; plain float everywhere.
+pub(crate) fn quant_runs_on(format: &str, family: &str) -> bool {
+    let f = format.to_ascii_lowercase();
+    let fam = family.to_ascii_lowercase();
+    if f == "float" {
+        return true;
+    }
+    match fam.as_str() {
+        "llama.cpp" | "ollama" => f == "gguf",
+        "mlx" | "exo" => f == "mlx",
+        _ => !matches!(f.as_str(), "gguf" | "mlx"),
+    }
 }

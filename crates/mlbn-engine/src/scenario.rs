@@ -7,6 +7,7 @@
 //! The structs are `#[non_exhaustive]`: build them with their `new` constructors and then set
 //! the public fields, so that fields added later do not break callers.
 
+pub use crate::runtime::BuildDate;
 use mlbn_catalog::{Device, KvType, Link, Model, Quant, Runtime};
 use serde::Serialize;
 
@@ -70,6 +71,8 @@ pub struct Workload {
     pub ctx_tokens: Option<u64>,
     /// Concurrent independent streams decoding together.
     pub batch: u32,
+    /// Prompt tokens per prefill step (llama.cpp `-ub`); `None`: the runtime's default.
+    pub ubatch: Option<u32>,
 }
 
 impl Workload {
@@ -79,6 +82,7 @@ impl Workload {
             gen_tokens,
             ctx_tokens: None,
             batch,
+            ubatch: None,
         }
     }
 
@@ -197,6 +201,9 @@ pub struct Scenario {
     /// KV-cache element type; `None` means f16.
     pub kv: Option<KvType>,
     pub runtime: Runtime,
+    /// Build date of the runtime when known (`None` = a current build); older builds of some
+    /// runtimes have different kernels (see `runtime::LegacyBuild`).
+    pub runtime_build: Option<BuildDate>,
     pub workload: Workload,
     pub strategy: StrategyRequest,
     pub host: HostMemory,
@@ -221,6 +228,7 @@ impl Scenario {
             quant,
             kv: None,
             runtime,
+            runtime_build: None,
             workload: Workload::default(),
             strategy: StrategyRequest::Auto,
             host: HostMemory::default(),

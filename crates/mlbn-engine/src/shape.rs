@@ -44,6 +44,8 @@ pub struct ModelShape {
     pub state_bytes_per_layer: f64,
     /// Stored but never read per token (encoders, per-layer embedding tables).
     pub resident_only_params: f64,
+    /// Share of layers that are MoE layers (0 for dense models).
+    pub moe_layer_share: f64,
 }
 
 impl ModelShape {
@@ -146,6 +148,12 @@ impl ModelShape {
             kv_share_read: f64::from(layers - linear_layers) / lf,
             state_bytes_per_layer: state_bytes * f64::from(linear_layers) / lf,
             resident_only_params: resident_only,
+            moe_layer_share: match &model.moe {
+                Some(moe) if moe.experts > 1 => {
+                    f64::from(layers.saturating_sub(moe.dense_layers)) / lf
+                }
+                _ => 0.0,
+            },
             layers,
             hidden,
             heads,

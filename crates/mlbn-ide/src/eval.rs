@@ -11,7 +11,7 @@
 //! Pure: the caller reads the file and prints the report (`render_text`, `predictions_csv`).
 
 use mlbn_catalog::{Catalog, Device, KvType, Model, Quant, Resolution, Runtime};
-use mlbn_engine::{DeviceGroup, Scenario, StrategyRequest, Workload, estimate};
+use mlbn_engine::{BuildDate, DeviceGroup, Scenario, StrategyRequest, Workload, estimate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -471,7 +471,11 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     let runtime_text = get("runtime");
     let hardware = get("hardware").to_string();
     let device = resolve_device(&hardware, cat);
-    let (family, backend) = runtime_names(runtime_text, notes, device.as_ref().ok());
+    let (family, backend) = runtime_names(runtime_text, notes);
+    let runtime = device
+        .as_ref()
+        .ok()
+        .map(|d| runtime_record(&family, backend.as_deref(), d, cat));
     let model = resolve_model(get("model_hf_id"), cat);
     let quant = resolve_quant(get("quant"), cat);
     let listed = get("device_count").parse::<u32>().unwrap_or(1).max(1);
@@ -482,7 +486,10 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         device_id: device.as_ref().ok().map(|d| d.id.clone()),
         model_id: model.as_ref().ok().map(|m| m.id.clone()),
         quant_id: quant.as_ref().ok().map(|q| q.id.clone()),
-        runtime: format!("{family}/{backend}"),
+        runtime: runtime
+            .as_ref()
+            .map(|r| format!("{}/{}", r.family, r.backend))
+            .unwrap_or_else(|| format!("{family}/{}", backend.as_deref().unwrap_or("?"))),
         runtime_family: family.clone(),
         device_count: count,
         obs_decode_tok_s: num(get("decode_tok_s")),
@@ -507,7 +514,10 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     {
         quant.bits_per_weight = bpw;
     }
-    let runtime = runtime_record(&family, &backend, cat);
+    let Some(runtime) = runtime else {
+        row.miss = Some("no runtime".into());
+        return row;
+    };
     let prompt_col = num(get("prompt_tokens")).map(|x| x as u64);
     let gen_tokens = num(get("gen_tokens"))
         .map(|x| x as u64)
@@ -525,6 +535,10 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         .or_else(|| env_str(notes, &["CACHE_TYPE_K"]))
         .and_then(|k| cat.kv_type(&k).found().cloned())
         .or_else(|| kv_from_runtime(runtime_text, cat));
+    let build = build_date(runtime_text);
+    let ubatch = flag_value(notes, &["-ub", "--ubatch-size"])
+        .or_else(|| env_value(notes, &["UBATCH_SIZE"]))
+        .map(|u| u.clamp(1, 1 << 20) as u32);
     // llama-bench measures generation from an empty context (`tg` runs without the prompt).
     let bench_tg = notes.contains("llama-bench") || notes.contains("tg128");
     let decode_prompt = if bench_tg { 0 } else { prompt };
@@ -538,9 +552,11 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         );
         let mut w = Workload::new(p, gen_tokens, batch);
         w.ctx_tokens = ctx.filter(|c| *c >= p.saturating_add(gen_tokens));
+        w.ubatch = ubatch;
         s.workload = w;
         s.kv = kv.clone();
         s.strategy = StrategyRequest::Auto;
+        s.runtime_build = build;
         s
     };
     let pre = estimate(&build(prompt));
@@ -564,6 +580,66 @@ fn kv_from_runtime(runtime_text: &str, cat: &Catalog) -> Option<KvType> {
         .contains("fp8 kv")
         .then(|| cat.kv_type("fp8").found().cloned())
         .flatten()
+}
+
+/// Build date named by the runtime text: `Dec 2023`, `2023`, or a llama.cpp build number
+/// (`b7948`, `build 9333`) mapped through known release dates.
+pub fn build_date(text: &str) -> Option<BuildDate> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if let Ok(y) = w.parse::<u16>()
+            && (2015..=2100).contains(&y)
+        {
+            let month = i
+                .checked_sub(1)
+                .and_then(|j| MONTHS.iter().position(|m| words[j].starts_with(m)))
+                .map(|m| m as u8 + 1)
+                .unwrap_or(6);
+            return Some(BuildDate::new(y, month));
+        }
+    }
+    let number = words.iter().enumerate().find_map(|(i, w)| {
+        let n = w.strip_prefix('b').and_then(|d| d.parse::<u32>().ok());
+        let after_build = (i > 0 && (words[i - 1] == "build" || words[i - 1] == "version"))
+            .then(|| w.parse::<u32>().ok())
+            .flatten();
+        n.or(after_build).filter(|n| (100..100_000).contains(n))
+    })?;
+    // llama.cpp release tags b<N> against their dates (GitHub releases).
+    const ANCHORS: [(u32, u16, u8); 7] = [
+        (1000, 2023, 8),
+        (1600, 2023, 12),
+        (2800, 2024, 5),
+        (3000, 2024, 6),
+        (4000, 2024, 11),
+        (5000, 2025, 4),
+        (7000, 2025, 11),
+    ];
+    let months = |y: u16, m: u8| f64::from(y) * 12.0 + f64::from(m) - 1.0;
+    let pos = ANCHORS.partition_point(|a| a.0 <= number);
+    let t = match pos {
+        0 => months(ANCHORS[0].1, ANCHORS[0].2),
+        p if p >= ANCHORS.len() => {
+            let (n, y, m) = ANCHORS[ANCHORS.len() - 1];
+            // About 500 builds a month lately.
+            months(y, m) + f64::from(number - n) / 500.0
+        }
+        p => {
+            let (n0, y0, m0) = ANCHORS[p - 1];
+            let (n1, y1, m1) = ANCHORS[p];
+            let f = f64::from(number - n0) / f64::from(n1 - n0);
+            months(y0, m0) + f * (months(y1, m1) - months(y0, m0))
+        }
+    };
+    let t = t.round().clamp(0.0, 100.0 * 12.0 * 100.0) as u32;
+    Some(BuildDate::new((t / 12) as u16, (t % 12) as u8 + 1))
 }
 
 /// Value of a command-line flag in the notes (`-c 131072`).
@@ -615,7 +691,7 @@ fn used_devices(notes: &str) -> Option<u32> {
 
 /// Runtime family and backend from the row's runtime text, its command line, or the
 /// device's vendor.
-fn runtime_names(text: &str, notes: &str, device: Option<&Device>) -> (String, String) {
+fn runtime_names(text: &str, notes: &str) -> (String, Option<String>) {
     let t = text.to_ascii_lowercase();
     let family = if t.contains("exo") {
         "exo"
@@ -650,62 +726,45 @@ fn runtime_names(text: &str, notes: &str, device: Option<&Device>) -> (String, S
             None
         }
     };
-    let vendor = device
-        .map(|d| d.vendor.to_ascii_lowercase())
-        .unwrap_or_default();
-    let by_vendor = match vendor.as_str() {
-        "nvidia" => "cuda",
-        "apple" => "metal",
-        "amd" => "rocm",
-        "intel" => "sycl",
-        _ => "cpu",
-    };
     let backend = match family {
-        "mlx" | "exo" => "mlx".to_string(),
-        "llama.cpp" | "ollama" => backend_of(&t)
-            .or_else(|| backend_of(&n))
-            .unwrap_or(by_vendor)
-            .to_string(),
-        _ => {
-            // Serving engines: the accelerator stack.
-            match vendor.as_str() {
-                "nvidia" => "cuda",
-                "amd" => "rocm",
-                "intel" => "xpu",
-                _ => by_vendor,
-            }
-            .to_string()
-        }
+        // MLX is Apple's own array framework on Metal.
+        "mlx" | "exo" => Some("metal"),
+        "llama.cpp" | "ollama" => backend_of(&t).or_else(|| backend_of(&n)),
+        _ => None,
     };
-    (family.to_string(), backend)
+    (family.to_string(), backend.map(str::to_string))
 }
 
-/// The catalog's record for a family/backend, or a minimal record carrying the names (the
-/// engine's efficiency table is keyed by family and backend).
-fn runtime_record(family: &str, backend: &str, cat: &Catalog) -> Runtime {
+/// The catalog's record for a family and backend; without a stated backend, the one the
+/// catalog uses for the device. A backend the catalog lacks keeps the family record with the
+/// backend name replaced (the engine's efficiency table is keyed by family and backend).
+fn runtime_record(family: &str, backend: Option<&str>, device: &Device, cat: &Catalog) -> Runtime {
     let fam = |r: &&Runtime| r.family.eq_ignore_ascii_case(family);
-    if let Some(r) = cat
-        .runtimes
-        .iter()
-        .filter(fam)
-        .find(|r| r.backend.eq_ignore_ascii_case(backend))
-    {
-        return r.clone();
+    match backend {
+        Some(b) => {
+            if let Some(r) = cat
+                .runtimes
+                .iter()
+                .filter(fam)
+                .find(|r| r.backend.eq_ignore_ascii_case(b))
+            {
+                return r.clone();
+            }
+            let mut r = cat
+                .runtimes
+                .iter()
+                .find(fam)
+                .unwrap_or_else(|| cat.default_runtime_for(device))
+                .clone();
+            r.backend = b.to_string();
+            r
+        }
+        None => cat
+            .runtime_backend_for(family, device)
+            .or_else(|| cat.runtimes.iter().find(fam))
+            .unwrap_or_else(|| cat.default_runtime_for(device))
+            .clone(),
     }
-    let mut r = cat.runtimes.iter().find(fam).cloned().unwrap_or(Runtime {
-        id: format!("{family}-{backend}"),
-        name: format!("{family} ({backend})"),
-        aliases: Vec::new(),
-        family: family.to_string(),
-        backend: backend.to_string(),
-        runs_on: Vec::new(),
-        strategies: vec!["pipeline".to_string()],
-        default_backends: Default::default(),
-        source: "mlbn eval: runtime named by a measurement row".to_string(),
-        notes: None,
-    });
-    r.backend = backend.to_string();
-    r
 }
 
 /// Candidate spellings of a name: as written, without parenthesised parts, and each
@@ -890,19 +949,36 @@ mod tests {
     }
 
     #[test]
-    fn runtime_names_fall_back_to_command_line_then_vendor() {
+    fn build_dates_from_text_and_build_numbers() {
         assert_eq!(
-            runtime_names("llama.cpp (Metal, Nov 2023+)", "", None),
-            ("llama.cpp".into(), "metal".into())
+            build_date("llama.cpp (CUDA, Dec 2023)"),
+            Some(BuildDate::new(2023, 12))
         );
         assert_eq!(
-            runtime_names("llama.cpp b9333", "llama-bench -dev Vulkan0", None).1,
-            "vulkan"
+            build_date("llama.cpp (Metal, 2023)"),
+            Some(BuildDate::new(2023, 6))
+        );
+        assert_eq!(build_date("llama.cpp (CUDA, scoreboard)"), None);
+        let b = build_date("llama.cpp (Metal, b7948)").unwrap();
+        assert!(b > BuildDate::new(2025, 6), "{b:?}");
+        let b = build_date("llama.cpp build 2900 / x").unwrap();
+        assert!(
+            b >= BuildDate::new(2024, 5) && b <= BuildDate::new(2024, 6),
+            "{b:?}"
+        );
+    }
+
+    #[test]
+    fn runtime_names_read_text_then_command_line() {
+        assert_eq!(
+            runtime_names("llama.cpp (Metal, Nov 2023+)", ""),
+            ("llama.cpp".into(), Some("metal".into()))
         );
         assert_eq!(
-            runtime_names("exo 1.0 (MLX, tensor parallel)", "", None).0,
-            "exo"
+            runtime_names("llama.cpp b9333", "llama-bench -dev Vulkan0").1,
+            Some("vulkan".to_string())
         );
-        assert_eq!(runtime_names("vLLM 0.16.0", "", None).0, "vllm");
+        assert_eq!(runtime_names("exo 1.0 (MLX, tensor parallel)", "").0, "exo");
+        assert_eq!(runtime_names("vLLM 0.16.0", "").0, "vllm");
     }
 }

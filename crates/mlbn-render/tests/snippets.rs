@@ -107,3 +107,41 @@ fn summary_counts_errors_and_warnings() {
     assert_eq!(summary(&[e.clone(), e, w]), "2 errors, 1 warning");
     assert_eq!(summary(&[]), "");
 }
+
+/// Snippets of real analyses: the error fixtures of mlbn-ide whose messages are this
+/// project's own (not the engine's, and not did-you-mean lists that grow with the catalog),
+/// rendered as `mlbn check` prints them.
+#[test]
+fn resolution_errors_render_like_a_compiler() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../mlbn-ide/test_data/err");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "mlbn"))
+        .collect();
+    names.sort();
+    let mut out = String::new();
+    for p in names {
+        let text = std::fs::read_to_string(&p).unwrap();
+        if text.contains("does_not_fit") {
+            continue;
+        }
+        let a = mlbn_ide::analyze(&text, &mlbn_ide::AnalyzeOptions::builtin());
+        let errors: Vec<_> = a.errors().cloned().collect();
+        if errors.iter().any(|d| {
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+        }) {
+            continue;
+        }
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        out.push_str(&mlbn_render::render_diagnostics(
+            &name,
+            &text,
+            &errors,
+            &SnippetOptions { color: false },
+        ));
+    }
+    insta::assert_snapshot!(out);
+}

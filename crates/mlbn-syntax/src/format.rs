@@ -107,10 +107,11 @@ impl Printer<'_> {
             let gap = last.map(|(end, _)| &self.text[end..e.span.start]);
             let same_line = gap.is_some_and(|g| !has_newline(g));
             let blank_before = gap.is_some_and(|g| line_breaks(g) >= 2)
-                && !lines.is_empty()
+                && !(lines.is_empty() && buf.is_empty())
                 && last.is_some_and(|(_, k)| k != Kind::Sep);
+            let after_sep = last.is_some_and(|(_, k)| k == Kind::Sep);
             match e.kind {
-                Kind::Stmt if same_line && !buf.is_empty() => {
+                Kind::Stmt if same_line && !buf.is_empty() && !after_sep => {
                     buf.push_str("; ");
                     buf.push_str(&e.text);
                 }
@@ -139,7 +140,8 @@ impl Printer<'_> {
                     if !buf.is_empty() {
                         lines.push(std::mem::take(&mut buf));
                     }
-                    lines.push(e.text.clone());
+                    // Kept in the buffer so a comment on the `---` line stays there.
+                    buf.push_str(&e.text);
                 }
             }
             last = Some((e.span.end, e.kind));

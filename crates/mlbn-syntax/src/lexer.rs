@@ -56,15 +56,18 @@ fn is_delimiter(c: char) -> bool {
 pub(crate) fn is_bad_char(c: char) -> bool {
     matches!(c, ',' | '`')
         || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}')
 }
 
+/// Whitespace within a line. U+FEFF (byte-order mark, "zero width no-break space") counts as
+/// whitespace wherever it is: treating it specially only at the start of the file would make
+/// lexing depend on position, and the formatter relies on lexing being context-free.
 fn is_space(c: char) -> bool {
-    c != '\n' && c != '\r' && c.is_whitespace()
+    c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{FEFF}')
 }
 
 pub(crate) fn is_word_char(c: char) -> bool {
-    !c.is_whitespace() && !is_delimiter(c) && !is_bad_char(c)
+    !c.is_whitespace() && c != '\u{FEFF}' && !is_delimiter(c) && !is_bad_char(c)
 }
 
 fn spaces(i: &str) -> IResult<&str, &str> {
@@ -161,46 +164,43 @@ pub(crate) fn quote(text: &str) -> String {
 pub(crate) fn lex(text: &str) -> Vec<RawToken> {
     let mut out = Vec::with_capacity(text.len() / 4 + 4);
     let mut rest = text;
-    // A byte-order mark at the very start is an encoding artefact, not content.
-    if let Some(r) = rest.strip_prefix('\u{FEFF}') {
-        rest = r;
-    }
     loop {
         if let Ok((r, _)) = spaces(rest) {
             rest = r;
         }
         let Some(c) = rest.chars().next() else { break };
         let start = text.len() - rest.len();
-        let (len, kind) = if let Ok((r, _)) = newline(rest) {
-            (rest.len() - r.len(), RawKind::Newline)
-        } else if let Ok((r, _)) = comment(rest) {
-            (rest.len() - r.len(), RawKind::Comment)
-        } else if c == '"' {
-            let (n, closed) = quoted(rest);
-            (n, RawKind::Quoted { closed })
-        } else if let Ok((r, o)) = op(rest) {
-            (rest.len() - r.len(), RawKind::Op(o))
-        } else if c == ';' {
-            (1, RawKind::Semi)
-        } else if c == '{' {
-            (1, RawKind::LBrace)
-        } else if c == '}' {
-            (1, RawKind::RBrace)
-        } else if c == '+' {
-            (1, RawKind::Plus)
-        } else if let Ok((r, w)) = word(rest) {
-            let kind = if w.len() >= 3 && w.bytes().all(|b| b == b'-') {
-                RawKind::ScenarioSep
-            } else {
-                RawKind::Word
-            };
-            (rest.len() - r.len(), kind)
-        } else if let Ok((r, _)) = bad_chars(rest) {
-            (rest.len() - r.len(), RawKind::BadChar)
-        } else {
-            // Unreachable by construction (every char is space, newline, delimiter, word or
-            // bad); consume one char anyway so the loop always advances.
-            (c.len_utf8(), RawKind::BadChar)
+        // Dispatch on the first character so each token tries one sub-parser.
+        let parsed = match c {
+            '\n' | '\r' => newline(rest).map(|(r, _)| (r, RawKind::Newline)),
+            '#' => comment(rest).map(|(r, _)| (r, RawKind::Comment)),
+            '"' => {
+                let (n, closed) = quoted(rest);
+                Ok((&rest[n..], RawKind::Quoted { closed }))
+            }
+            '<' | '>' | '=' => op(rest).map(|(r, o)| (r, RawKind::Op(o))),
+            ';' => Ok((&rest[1..], RawKind::Semi)),
+            '{' => Ok((&rest[1..], RawKind::LBrace)),
+            '}' => Ok((&rest[1..], RawKind::RBrace)),
+            '+' => Ok((&rest[1..], RawKind::Plus)),
+            _ if is_bad_char(c) => bad_chars(rest).map(|(r, _)| (r, RawKind::BadChar)),
+            _ => word(rest).map(|(r, w)| {
+                let sep = w.len() >= 3 && w.bytes().all(|b| b == b'-');
+                (
+                    r,
+                    if sep {
+                        RawKind::ScenarioSep
+                    } else {
+                        RawKind::Word
+                    },
+                )
+            }),
+        };
+        // Every char is space, line break, delimiter, bad or a word start, so a sub-parser
+        // always matches; the fallback only guarantees progress.
+        let (len, kind) = match parsed {
+            Ok((r, kind)) => (rest.len() - r.len(), kind),
+            Err(_) => (c.len_utf8(), RawKind::BadChar),
         };
         out.push(RawToken {
             kind,

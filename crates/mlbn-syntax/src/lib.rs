@@ -38,8 +38,8 @@
 //!    `model` → model, `have` → owned hardware, `over` → hardware, others → directive;
 //! 2. starts with a count (`2x`, `2 x`, `2×`), or holds a `+` separator or the word `over` →
 //!    hardware;
-//! 3. first word contains `/` (a Hugging Face id or a path), or is a quoted name ending in
-//!    `.json` → model;
+//! 3. first word is a bare word containing `/` that is not a quantity (a Hugging Face id or a
+//!    path), or a name ending in `.json` (quoted or not) → model;
 //! 4. first word is a strategy word ([`STRATEGY_WORDS`]) or, with no words at all, a
 //!    degree option (`tp=`, `pp=`, `dp=`, `ep=`, `microbatch=`) is present → strategy;
 //! 5. only `key=value` items → options;
@@ -63,7 +63,7 @@
 //! - Line structure is kept: statements that shared a line stay on one line joined by `; `
 //!   (so a one-line scenario stays one line), statements on separate lines stay separate.
 //! - Runs of blank lines become one blank line; blank lines at the start and end of the file and
-//!   around `---` are removed; `---` stands alone on its line.
+//!   around `---` are removed; `---` stands alone on its line (a trailing comment may follow).
 //! - Comments are kept: an own-line comment stays on its own line, a trailing comment follows
 //!   its line after two spaces (`stmt  # note`). Comment text is kept, trailing spaces trimmed.
 //! - A device block written on one line stays `device NAME { mem 48GB; bw 960GB/s }`; one that

@@ -240,9 +240,9 @@ impl<'a> Parser<'a> {
         if cur.is_empty() {
             return;
         }
-        let toks = std::mem::take(cur);
+        let toks = &cur[..];
         let span = toks[0].span.cover(toks[toks.len() - 1].span);
-        let kind = match self.statement(&toks) {
+        let kind = match self.statement(toks) {
             Ok(kind) => kind,
             Err(d) => {
                 self.report(d);
@@ -250,6 +250,7 @@ impl<'a> Parser<'a> {
             }
         };
         out.push(Statement { span, kind });
+        cur.clear();
     }
 
     /// Problems that make any statement unparseable, checked in text order.
@@ -376,6 +377,22 @@ impl<'a> Parser<'a> {
                                 ));
                             }
                         };
+                        // `power<=1200 W`: a number and a unit word make one value.
+                        let (value, used) = match (&value, toks.get(i + 3)) {
+                            (Value::Quantity(q), Some(u))
+                                if q.unit == Unit::None && u.kind == RawKind::Word =>
+                            {
+                                let pair = [
+                                    Item::Word(self.word(&toks[i + 2])),
+                                    Item::Word(self.word(u)),
+                                ];
+                                match self.quantity_at(&pair, 0) {
+                                    Some((q, 2)) => (Value::Quantity(q), 4),
+                                    _ => (value, 3),
+                                }
+                            }
+                            _ => (value, 3),
+                        };
                         let key = self.word(&t);
                         items.push(Item::Kv(KeyValue {
                             span: t.span.cover(value.span()),
@@ -383,7 +400,7 @@ impl<'a> Parser<'a> {
                             op,
                             value,
                         }));
-                        i += 3;
+                        i += used;
                         continue;
                     }
                     items.push(Item::Word(self.word(&t)));
@@ -503,9 +520,12 @@ impl<'a> Parser<'a> {
         });
         let (words, options) = self.words_and_options(&items, "")?;
         match first_word {
+            // An `org/name` id or a config path; `100GB/s` is a quantity, not a path.
             Some(w)
-                if (!w.quoted && w.text.contains('/'))
-                    || (w.quoted && w.text.to_ascii_lowercase().ends_with(".json")) =>
+                if (!w.quoted
+                    && w.text.contains('/')
+                    && lexer::parse_quantity(&w.text).is_none())
+                    || w.text.to_ascii_lowercase().ends_with(".json") =>
             {
                 Ok(StatementKind::Model(ModelStmt {
                     keyword: None,
@@ -564,7 +584,8 @@ impl<'a> Parser<'a> {
         let (value, unit) = lexer::parse_quantity(&w.text)?;
         if unit == Unit::None && w.text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             if let Some(Item::Word(u)) = items.get(i + 1) {
-                if !u.quoted && !u.text.starts_with(|c: char| c.is_ascii_digit()) {
+                // Only a unit word joins (`48 GB`, `8 h/day`), never `1 .5GB`.
+                if !u.quoted && u.text.starts_with(|c: char| c.is_alphabetic() || c == '%') {
                     let joined = format!("{}{}", w.text, u.text);
                     if let Some((v2, unit2)) = lexer::parse_quantity(&joined) {
                         if unit2 != Unit::None {

@@ -381,7 +381,7 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
     let mut usable_all = 0.0;
     let mut unfit: Option<String> = None;
     let mut used = vec![false; cx.devs.len()];
-    let act = activation_bytes(cx.shape)
+    let act = activation_bytes(cx.shape, PREFILL_UBATCH)
         / if lay.sp {
             f64::from(lay.tp.max(1))
         } else {
