@@ -691,7 +691,7 @@ fn used_devices(notes: &str) -> Option<u32> {
 
 /// Runtime family and backend from the row's runtime text, its command line, or the
 /// device's vendor.
-fn runtime_names(text: &str, notes: &str) -> (String, Option<String>) {
+pub(crate) fn runtime_names(text: &str, notes: &str) -> (String, Option<String>) {
     let t = text.to_ascii_lowercase();
     let family = if t.contains("exo") {
         "exo"
@@ -799,7 +799,7 @@ fn pick<'a, T: Clone>(r: Resolution<'a, T>) -> Option<T> {
     }
 }
 
-fn resolve_device(text: &str, cat: &Catalog) -> Result<Device, String> {
+pub(crate) fn resolve_device(text: &str, cat: &Catalog) -> Result<Device, String> {
     // GPU core counts in parentheses distinguish Apple variants: try them attached first.
     let mut cands = Vec::new();
     if let Some(cores) = core_count(text) {
@@ -831,7 +831,7 @@ fn core_count(text: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
+pub(crate) fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
     if let Some(m) = cat
         .models
         .iter()
@@ -853,7 +853,7 @@ fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
     Err(format!("model `{text}` not in catalog"))
 }
 
-fn resolve_quant(text: &str, cat: &Catalog) -> Result<Quant, String> {
+pub(crate) fn resolve_quant(text: &str, cat: &Catalog) -> Result<Quant, String> {
     let mut cands = candidates(text);
     let lower = text.to_ascii_lowercase();
     for prefix in ["gguf ", "mlx "] {
