@@ -50,7 +50,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("8_devices_analysis_only", |b| {
         b.iter(|| {
             let inc = Incoming::from_json(&serde_json::from_str(&body).unwrap()).unwrap();
-            let Step::Bottleneck(req) = bot.step(&inc, Instant::now()) else { panic!() };
+            let Step::Bottleneck(req) = bot.step(&inc, Instant::now()) else {
+                panic!()
+            };
             black_box(prepare(bot.catalog, req))
         })
     });

@@ -3,13 +3,13 @@
 //! intent granted) messages holding a ```mlbn block get a reaction, then a reply.
 
 use crate::handler::{
-    Bot, Incoming, Kind, Prepared, Request, Step, finish, has_mlbn_block, extract_config, prepare,
+    Bot, Incoming, Kind, Prepared, Request, Step, extract_config, finish, has_mlbn_block, prepare,
     timeout_notice,
 };
 use crate::view::callback;
 use serenity::all::{
     CommandDataOptionValue, CommandInteraction, Context, EventHandler, GatewayIntents, Interaction,
-    Message, Ready, ReactionType,
+    Message, ReactionType, Ready,
 };
 use serenity::async_trait;
 use std::sync::Arc;
@@ -119,8 +119,8 @@ impl EventHandler for Handler {
         let ready = match run_request(&self.bot, request).await {
             Ok(Prepared::Ready(r)) => r,
             Ok(Prepared::Reject(m)) => {
-                let _ = crate::rest::callback(&http, &inc.id, &inc.token, &callback::message(&m))
-                    .await;
+                let _ =
+                    crate::rest::callback(&http, &inc.id, &inc.token, &callback::message(&m)).await;
                 return;
             }
             Err(()) => {

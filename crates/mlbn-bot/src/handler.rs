@@ -4,8 +4,8 @@
 
 use crate::picture::{topology_png, topology_view};
 use crate::report::{
-    Detail, MAX_INPUT_CHARS, compare_embed, diagnostics_of, error_message, notice,
-    outcome_colour, resolved, scenario_embed, scenario_title, too_long,
+    Detail, MAX_INPUT_CHARS, compare_embed, diagnostics_of, error_message, notice, outcome_colour,
+    resolved, scenario_embed, scenario_title, too_long,
 };
 use crate::view::{Choice, EmbedView, FileView, MessageView, callback, colour, limits, truncate};
 use mlbn_catalog::Catalog;
@@ -82,9 +82,13 @@ impl Incoming {
         let data = v.get("data");
         let mut options = Vec::new();
         let mut focused = None;
-        if let Some(opts) = data.and_then(|d| d.get("options")).and_then(Value::as_array) {
+        if let Some(opts) = data
+            .and_then(|d| d.get("options"))
+            .and_then(Value::as_array)
+        {
             for o in opts.iter().take(25) {
-                let (Some(name), Some(value)) = (o.get("name").and_then(Value::as_str), o.get("value"))
+                let (Some(name), Some(value)) =
+                    (o.get("name").and_then(Value::as_str), o.get("value"))
                 else {
                     continue;
                 };
@@ -229,7 +233,11 @@ impl Bot {
 
     fn command(&self, inc: &Incoming, now: Instant) -> Step {
         let request = match inc.command.as_str() {
-            CMD_HELP => return Step::Respond(callback::message(&finish_view(crate::report::help_message()))),
+            CMD_HELP => {
+                return Step::Respond(callback::message(&finish_view(
+                    crate::report::help_message(),
+                )));
+            }
             CMD_CATALOG => {
                 let q = inc.option("query").unwrap_or("");
                 let q: String = q.chars().take(100).collect();
@@ -361,7 +369,11 @@ pub fn extract_config(text: &str) -> String {
                 // `tag` is a language when it is one word; otherwise the block has none and
                 // its first line is content.
                 let is_lang = !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric());
-                let body = if is_lang || tag.is_empty() { body } else { inner };
+                let body = if is_lang || tag.is_empty() {
+                    body
+                } else {
+                    inner
+                };
                 return Some(body.trim().to_string());
             }
             rest = &after[end + 3..];
@@ -378,17 +390,27 @@ pub fn has_mlbn_block(text: &str) -> bool {
     text.to_ascii_lowercase().contains("```mlbn")
 }
 
+/// True when the text itself is wrong: a syntax error, or a scenario that could not be
+/// resolved (unknown names). "Does not fit" and other engine findings are results, not this.
+fn rejected(a: &Analysis) -> bool {
+    a.parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == mlbn_syntax::Severity::Error)
+        || a.scenarios.iter().any(|s| s.resolved.is_err())
+}
+
 /// Analyse a request: errors (or nothing resolvable) reject it with an ephemeral answer.
 pub fn prepare(cat: &Catalog, request: Request) -> Prepared {
     let opts = AnalyzeOptions::new(cat);
     let a = analyze(&request.config, &opts);
-    if a.has_errors() {
+    if rejected(&a) {
         return Prepared::Reject(finish_view(error_message(&a, "config")));
     }
     let b = match request.compare.as_deref() {
         Some(t) if !t.trim().is_empty() => {
             let b = analyze(t, &opts);
-            if b.has_errors() {
+            if rejected(&b) {
                 return Prepared::Reject(finish_view(error_message(&b, "compare")));
             }
             Some(b)
@@ -427,7 +449,8 @@ pub fn finish(cat: &Catalog, ready: &Ready) -> MessageView {
         }
         None => {
             let (s, r, e) = a_res[0];
-            m.embeds.push(scenario_embed(&ready.a, s, r, e, detail));
+            m.embeds
+                .push(scenario_embed(cat, &ready.a, s, r, e, detail));
             ((r, e), scenario_title(r))
         }
     };
@@ -470,5 +493,78 @@ pub fn bottleneck(cat: &Catalog, request: Request) -> MessageView {
     match prepare(cat, request) {
         Prepared::Reject(m) => m,
         Prepared::Ready(r) => finish(cat, &r),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_from_a_message() {
+        let m = "look:\n```mlbn\n2x rtx4090; llama3-70b q4\n```\nthanks";
+        assert_eq!(extract_config(m), "2x rtx4090; llama3-70b q4");
+        let plain = "```\nrtx4090; llama3-8b q4\n```";
+        assert_eq!(extract_config(plain), "rtx4090; llama3-8b q4");
+        let inline = "```rtx4090 + rtx3090; llama3-8b```";
+        assert_eq!(extract_config(inline), "rtx4090 + rtx3090; llama3-8b");
+        assert_eq!(
+            extract_config("  rtx4090; llama3-8b  "),
+            "rtx4090; llama3-8b"
+        );
+        // An unclosed fence is text.
+        assert_eq!(extract_config("```mlbn\nrtx4090"), "```mlbn\nrtx4090");
+        assert!(has_mlbn_block("see ```MLBN\nx```"));
+        assert!(!has_mlbn_block("```rust\nx```"));
+    }
+
+    #[test]
+    fn cooldown_is_per_user() {
+        let bot = Bot::new(Duration::from_secs(3), Duration::from_secs(5));
+        let t0 = Instant::now();
+        assert_eq!(bot.cooldown_wait("a", t0), None);
+        assert!(
+            bot.cooldown_wait("a", t0 + Duration::from_secs(1))
+                .is_some()
+        );
+        assert_eq!(bot.cooldown_wait("b", t0 + Duration::from_secs(1)), None);
+        assert_eq!(bot.cooldown_wait("a", t0 + Duration::from_secs(4)), None);
+    }
+
+    #[test]
+    fn too_long_input_is_refused_politely() {
+        let bot = Bot::new(Duration::ZERO, Duration::from_secs(5));
+        let inc = Incoming {
+            kind: Kind::Command,
+            id: "1".into(),
+            token: "t".into(),
+            application_id: "2".into(),
+            user_id: "3".into(),
+            command: CMD_BOTTLENECK.into(),
+            options: vec![("config".into(), "x".repeat(MAX_INPUT_CHARS + 1))],
+            focused: None,
+            target_text: None,
+        };
+        let Step::Respond(v) = bot.step(&inc, Instant::now()) else {
+            panic!("refused at once");
+        };
+        assert_eq!(v["data"]["flags"], 64);
+        let d = v["data"]["embeds"][0]["description"].as_str().unwrap();
+        assert!(d.contains("4001") && d.contains("4000"), "{d}");
+    }
+
+    #[test]
+    fn message_command_json() {
+        let v = serde_json::json!({
+            "type": 2, "id": "5", "application_id": "6", "token": "tk",
+            "user": {"id": "7"},
+            "data": {"name": CMD_ANALYZE_MESSAGE, "type": 3, "target_id": "8",
+                "resolved": {"messages": {"8": {"content": "hi"}}}}
+        });
+        let inc = Incoming::from_json(&v).unwrap();
+        assert_eq!(inc.kind, Kind::Command);
+        assert_eq!(inc.user_id, "7");
+        assert_eq!(inc.target_text.as_deref(), Some("hi"));
+        assert!(Incoming::from_json(&serde_json::json!({"no": "type"})).is_none());
     }
 }

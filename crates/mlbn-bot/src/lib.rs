@@ -164,7 +164,10 @@ async fn run_http(
         };
         rest::set_application_id(&http, &app)?;
         let n = rest::register(&http, args.guild).await?;
-        eprintln!("mlbn bot: registered {n} commands; invite: {}", commands::invite_url(&app));
+        eprintln!(
+            "mlbn bot: registered {n} commands; invite: {}",
+            commands::invite_url(&app)
+        );
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -219,4 +222,89 @@ async fn run_gateway(
         .start_autosharded()
         .await
         .map_err(|e| format!("the gateway connection failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct FakeEnv(HashMap<&'static str, &'static str>);
+
+    impl Env for FakeEnv {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).map(|v| v.to_string())
+        }
+    }
+
+    fn env(pairs: &[(&'static str, &'static str)]) -> FakeEnv {
+        FakeEnv(pairs.iter().copied().collect())
+    }
+
+    #[test]
+    fn missing_token_is_a_clear_error() {
+        let e = token(&BotArgs::default(), &env(&[])).unwrap_err();
+        assert!(
+            e.contains("DISCORD_TOKEN") && e.contains("--token-file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn token_from_env_or_file_is_never_echoed() {
+        let t = token(
+            &BotArgs::default(),
+            &env(&[("DISCORD_TOKEN", " Bot abc.def ")]),
+        );
+        assert_eq!(t.unwrap(), "abc.def");
+        let bad = token(
+            &BotArgs::default(),
+            &env(&[("DISCORD_TOKEN", "secret part2")]),
+        );
+        let e = bad.unwrap_err();
+        assert!(!e.contains("secret"), "{e}");
+        let args = BotArgs {
+            token_file: Some(PathBuf::from("/nonexistent/mlbn-token")),
+            ..Default::default()
+        };
+        let e = token(&args, &env(&[("DISCORD_TOKEN", "x")])).unwrap_err();
+        assert!(e.contains("cannot read the token file"), "{e}");
+    }
+
+    #[test]
+    fn api_base_from_flag_or_env() {
+        let args = BotArgs::default();
+        assert_eq!(api_base(&args, &env(&[])).unwrap(), None);
+        assert_eq!(
+            api_base(
+                &args,
+                &env(&[("MLBN_DISCORD_API_BASE", "http://127.0.0.1:9/")])
+            )
+            .unwrap(),
+            Some("http://127.0.0.1:9".to_string())
+        );
+        let args = BotArgs {
+            api_base: Some("ftp://x".into()),
+            ..Default::default()
+        };
+        assert!(api_base(&args, &env(&[])).is_err());
+    }
+
+    #[test]
+    fn invite_url_has_the_two_scopes_and_minimal_permissions() {
+        let u = commands::invite_url("123");
+        assert!(u.contains("client_id=123"));
+        assert!(u.contains("scope=bot%20applications.commands"));
+        assert!(u.ends_with("permissions=117824"), "{u}");
+    }
+
+    #[test]
+    fn stale_or_garbled_timestamps_are_not_fresh() {
+        let skew = server::MAX_SKEW;
+        assert!(server::fresh("1000", 1000, skew));
+        assert!(server::fresh("1000", 1000 + skew.as_secs(), skew));
+        assert!(!server::fresh("1000", 1001 + skew.as_secs(), skew));
+        assert!(!server::fresh("abc", 1000, skew));
+        assert!(!server::fresh("", 1000, skew));
+    }
 }

@@ -146,10 +146,7 @@ pub fn topology_view(
     }
     // Groups joined by `over <link>` or an inferred link, first device to first device.
     for gi in 1..r.devices.len() {
-        let (Some(&a), Some(&b)) = (
-            group_nodes[gi - 1].first(),
-            group_nodes[gi].first(),
-        ) else {
+        let (Some(&a), Some(&b)) = (group_nodes[gi - 1].first(), group_nodes[gi].first()) else {
             continue;
         };
         let (link, inferred) = match &r.over {
@@ -195,7 +192,9 @@ pub fn topology_view(
                 let decode = idx(&p.decode_devices);
                 let kv_stream_link = links.iter().position(|l| {
                     let ends = [l.a, l.b];
-                    prefill.iter().any(|&i| ends.contains(&mlbn_render::image::End::Node(i)))
+                    prefill
+                        .iter()
+                        .any(|&i| ends.contains(&mlbn_render::image::End::Node(i)))
                         && decode
                             .iter()
                             .any(|&i| ends.contains(&mlbn_render::image::End::Node(i)))

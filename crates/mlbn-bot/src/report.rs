@@ -92,7 +92,10 @@ fn memory_lines(r: &ResolvedScenario, e: &Estimate) -> String {
         if mems.is_empty() {
             continue;
         }
-        let lo = mems.iter().map(|m| m.total_gb).fold(f64::INFINITY, f64::min);
+        let lo = mems
+            .iter()
+            .map(|m| m.total_gb)
+            .fold(f64::INFINITY, f64::min);
         let hi = mems.iter().map(|m| m.total_gb).fold(0.0, f64::max);
         let usable = mems[0].usable_gb;
         let over = mems.iter().map(|m| m.overflow_gb).fold(0.0, f64::max);
@@ -176,7 +179,11 @@ fn finding_text(d: &Diagnostic, detail: Detail) -> String {
         if f.effect.is_empty() {
             s.push_str(&format!("\n  → fix: {}", esc(&f.title)));
         } else {
-            s.push_str(&format!("\n  → fix: {} ({})", esc(&f.title), esc(&f.effect)));
+            s.push_str(&format!(
+                "\n  → fix: {} ({})",
+                esc(&f.title),
+                esc(&f.effect)
+            ));
         }
     }
     if d.fixes.is_empty()
@@ -207,8 +214,55 @@ fn pack(lines: &[String], max: usize) -> Vec<String> {
     out
 }
 
+/// Power draw, energy cost per day and per million tokens.
+fn power_text(e: &Estimate) -> String {
+    let p = &e.power;
+    let mut s = format!(
+        "{} W average ({} W prefill, {} W decode)\n${}/day at ${}/kWh, {} h/day\n${}/Mtok decode (electricity)",
+        num(p.avg_w),
+        num(p.prefill_w),
+        num(p.decode_w),
+        money(p.usd_per_day),
+        num(p.usd_per_kwh),
+        num(p.hours_per_day),
+        money(p.decode.usd_per_mtok)
+    );
+    if let Some(hw) = p.decode.usd_per_mtok_with_hardware {
+        s.push_str(&format!(", ${} with hardware", money(hw)));
+    }
+    s
+}
+
+fn money(v: f64) -> String {
+    if !v.is_finite() {
+        "n/a".into()
+    } else if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// The nearest measured benchmark run, if one is close enough.
+fn reference_text(
+    cat: &mlbn_catalog::Catalog,
+    r: &ResolvedScenario,
+    e: &Estimate,
+) -> Option<String> {
+    let s = mlbn_ide::engine_scenario(cat, r);
+    let re = mlbn_ide::references::find_reference(&s, e)?;
+    Some(format!(
+        "{}\n<{}>",
+        esc(&re.summary()),
+        re.source_url.replace('>', "%3E")
+    ))
+}
+
 /// The result embed for one resolved scenario.
 pub fn scenario_embed(
+    cat: &mlbn_catalog::Catalog,
     a: &Analysis,
     s: &ScenarioAnalysis,
     r: &ResolvedScenario,
@@ -251,7 +305,15 @@ pub fn scenario_embed(
         memory_lines(r, e),
         false,
     ));
-    fields.push(FieldView::new("Strategy", strategy_text(r, e, detail), false));
+    fields.push(FieldView::new(
+        "Strategy",
+        strategy_text(r, e, detail),
+        false,
+    ));
+    fields.push(FieldView::new("Power & cost", power_text(e), false));
+    if let Some(re) = reference_text(cat, r, e) {
+        fields.push(FieldView::new("Nearest measured run", re, false));
+    }
 
     let mut sorted: Vec<&Diagnostic> = diags.clone();
     sorted.sort_by_key(|d| std::cmp::Reverse(severity_rank(d.severity)));
@@ -281,7 +343,7 @@ pub fn scenario_embed(
     }
 
     EmbedView {
-        title: scenario_title(r),
+        title: esc(&scenario_title(r)),
         description,
         colour: outcome_colour(e, &diags),
         fields,
@@ -391,9 +453,23 @@ pub fn compare_embed(
     // Higher is better for rates, lower for TTFT.
     let verdict = |what: &str, x: f64, y: f64, higher_better: bool| -> String {
         let (win, r) = if (x >= y) == higher_better {
-            ("A", if higher_better { ratio(x, y) } else { ratio(y, x) })
+            (
+                "A",
+                if higher_better {
+                    ratio(x, y)
+                } else {
+                    ratio(y, x)
+                },
+            )
         } else {
-            ("B", if higher_better { ratio(y, x) } else { ratio(x, y) })
+            (
+                "B",
+                if higher_better {
+                    ratio(y, x)
+                } else {
+                    ratio(x, y)
+                },
+            )
         };
         if !r.is_finite() {
             format!("{what}: only {win} runs")
@@ -403,13 +479,24 @@ pub fn compare_embed(
             format!("{what}: **{win}** by {}x", num(r))
         }
     };
-    let fit = |e: &Estimate| if e.fits { "fits ✅" } else { "does not fit ❌" };
+    let fit = |e: &Estimate| {
+        if e.fits {
+            "fits ✅"
+        } else {
+            "does not fit ❌"
+        }
+    };
     let mut fields = Vec::new();
     for (label, va, vb) in [
         ("Decode", tok_s(ea.decode_tok_s), tok_s(eb.decode_tok_s)),
         ("Prefill", tok_s(ea.prefill_tok_s), tok_s(eb.prefill_tok_s)),
         ("TTFT", ms(ea.ttft_ms), ms(eb.ttft_ms)),
         ("Memory", fit(ea).to_string(), fit(eb).to_string()),
+        (
+            "$/Mtok",
+            format!("${}", money(ea.power.decode.usd_per_mtok)),
+            format!("${}", money(eb.power.decode.usd_per_mtok)),
+        ),
         (
             "Strategy",
             esc(&strategy_label(ea)),
@@ -439,7 +526,11 @@ pub fn compare_embed(
         colour::WARN
     };
     EmbedView {
-        title: format!("{} vs {}", scenario_title(ra), scenario_title(rb)),
+        title: format!(
+            "{} vs {}",
+            esc(&scenario_title(ra)),
+            esc(&scenario_title(rb))
+        ),
         description: format!(
             "**A** {}\n**B** {}\n\n{}",
             esc(&scenario_title(ra)),
@@ -504,7 +595,12 @@ pub fn help_message() -> MessageView {
 /// `/bottleneck-catalog query:`: matching devices, models, quants, runtimes and links.
 pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView {
     let q = mlbn_catalog::normalize(query);
-    let hit = |names: &[&str]| q.is_empty() || names.iter().any(|n| mlbn_catalog::normalize(n).contains(&q));
+    let hit = |names: &[&str]| {
+        q.is_empty()
+            || names
+                .iter()
+                .any(|n| mlbn_catalog::normalize(n).contains(&q))
+    };
     const PER_TABLE: usize = 10;
     let mut fields = Vec::new();
     let mut table = |title: &str, rows: Vec<String>| {
@@ -516,7 +612,11 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
         if n > PER_TABLE {
             shown.push(format!("… {} more", n - PER_TABLE));
         }
-        fields.push(FieldView::new(format!("{title} ({n})"), shown.join("\n"), false));
+        fields.push(FieldView::new(
+            format!("{title} ({n})"),
+            shown.join("\n"),
+            false,
+        ));
     };
     let names = |id: &str, name: &str, aliases: &[String]| {
         let mut v: Vec<String> = vec![id.to_string(), name.to_string()];
@@ -527,7 +627,12 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
         "Devices",
         cat.devices
             .iter()
-            .filter(|d| hit(&names(&d.id, &d.name, &d.aliases).iter().map(String::as_str).collect::<Vec<_>>()))
+            .filter(|d| {
+                hit(&names(&d.id, &d.name, &d.aliases)
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>())
+            })
             .map(|d| {
                 format!(
                     "`{}` {} — {}, {} GB/s",
@@ -555,15 +660,32 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
         "Quants",
         cat.quants
             .iter()
-            .filter(|x| hit(&names(&x.id, &x.name, &x.aliases).iter().map(String::as_str).collect::<Vec<_>>()))
-            .map(|x| format!("`{}` {} — {} bits/weight", x.id, esc(&x.name), num(x.bits_per_weight)))
+            .filter(|x| {
+                hit(&names(&x.id, &x.name, &x.aliases)
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>())
+            })
+            .map(|x| {
+                format!(
+                    "`{}` {} — {} bits/weight",
+                    x.id,
+                    esc(&x.name),
+                    num(x.bits_per_weight)
+                )
+            })
             .collect(),
     );
     table(
         "Runtimes",
         cat.runtimes
             .iter()
-            .filter(|x| hit(&names(&x.id, &x.name, &x.aliases).iter().map(String::as_str).collect::<Vec<_>>()))
+            .filter(|x| {
+                hit(&names(&x.id, &x.name, &x.aliases)
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>())
+            })
             .map(|x| format!("`{}` {}", x.id, esc(&x.name)))
             .collect(),
     );
@@ -571,7 +693,12 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
         "Links",
         cat.links
             .iter()
-            .filter(|x| hit(&names(&x.id, &x.name, &x.aliases).iter().map(String::as_str).collect::<Vec<_>>()))
+            .filter(|x| {
+                hit(&names(&x.id, &x.name, &x.aliases)
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>())
+            })
             .map(|x| format!("`{}` {} — {} GB/s", x.id, esc(&x.name), num(x.bw_gbps)))
             .collect(),
     );
@@ -580,7 +707,7 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
         title: if query.trim().is_empty() {
             "Catalog".into()
         } else {
-            format!("Catalog: “{}”", query.trim())
+            format!("Catalog: “{}”", esc(query.trim()))
         },
         description: if found {
             "Use these names in `/bottleneck config:`.".into()

@@ -3,9 +3,11 @@
 //! sends every call to another base URL (a proxy or a local mock) via `HttpBuilder::proxy`.
 
 use crate::view::MessageView;
-use serenity::all::{ApplicationId, ChannelId, CreateAttachment, GuildId, InteractionId, MessageId};
-use serenity::http::{Http, HttpBuilder};
 use serde_json::Value;
+use serenity::all::{
+    ApplicationId, ChannelId, CreateAttachment, GuildId, InteractionId, MessageId,
+};
+use serenity::http::{Http, HttpBuilder};
 use std::sync::Arc;
 
 /// The client. The token is handed to serenity and never printed.

@@ -42,7 +42,9 @@ impl std::fmt::Debug for Endpoint {
 pub fn verifier(public_key_hex: &str) -> Result<Verifier, String> {
     let hex = public_key_hex.trim();
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("the public key must be 64 hex digits (Developer Portal → General Information)".into());
+        return Err(
+            "the public key must be 64 hex digits (Developer Portal → General Information)".into(),
+        );
     }
     let mut key = [0u8; 32];
     for (i, k) in key.iter_mut().enumerate() {
@@ -101,7 +103,10 @@ async fn handle(
     req: Request<hyper::body::Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     if req.method() != Method::POST {
-        return Ok(text(StatusCode::METHOD_NOT_ALLOWED, "POST interactions here\n"));
+        return Ok(text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST interactions here\n",
+        ));
     }
     let header = |name: &str| {
         req.headers()
@@ -109,16 +114,24 @@ async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let (Some(sig), Some(ts)) = (header("x-signature-ed25519"), header("x-signature-timestamp"))
-    else {
+    let (Some(sig), Some(ts)) = (
+        header("x-signature-ed25519"),
+        header("x-signature-timestamp"),
+    ) else {
         return Ok(text(StatusCode::UNAUTHORIZED, "missing signature\n"));
     };
-    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES).collect().await {
+    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
         Ok(b) => b.to_bytes(),
         Err(_) => return Ok(text(StatusCode::PAYLOAD_TOO_LARGE, "body too large\n")),
     };
     if ep.verifier.verify(&sig, &ts, &body).is_err() {
-        return Ok(text(StatusCode::UNAUTHORIZED, "invalid request signature\n"));
+        return Ok(text(
+            StatusCode::UNAUTHORIZED,
+            "invalid request signature\n",
+        ));
     }
     if !fresh(&ts, now_unix(), ep.max_skew) {
         return Ok(text(StatusCode::UNAUTHORIZED, "stale request timestamp\n"));

@@ -221,7 +221,10 @@ impl EmbedView {
             e.insert("footer".into(), json!({ "text": self.footer }));
         }
         if let Some(img) = &self.image {
-            e.insert("image".into(), json!({ "url": format!("attachment://{img}") }));
+            e.insert(
+                "image".into(),
+                json!({ "url": format!("attachment://{img}") }),
+            );
         }
         Value::Object(e)
     }

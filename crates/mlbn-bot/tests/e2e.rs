@@ -63,7 +63,12 @@ async fn http_endpoint_end_to_end() {
     let key = common::test_key();
 
     // PING → PONG.
-    let (status, v) = common::post_signed(addr, &key, &json!({"type": 1, "id": "1", "application_id": APP_ID, "token": "t", "version": 1})).await;
+    let (status, v) = common::post_signed(
+        addr,
+        &key,
+        &json!({"type": 1, "id": "1", "application_id": APP_ID, "token": "t", "version": 1}),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(v, json!({"type": 1}));
     assert_valid(spec, callback_schema, &v);
@@ -115,13 +120,20 @@ async fn http_endpoint_end_to_end() {
         assert!(c["name"].as_str().unwrap().chars().count() <= 100);
     }
     assert!(
-        choices.iter().any(|c| c["value"].as_str().unwrap().contains("4090")),
+        choices
+            .iter()
+            .any(|c| c["value"].as_str().unwrap().contains("4090")),
         "{choices:?}"
     );
     assert_valid(spec, callback_schema, &v);
 
     // Invalid config → an ephemeral error at once, no follow-up.
-    let bad = command("3", "7", "bottleneck", json!([{ "type": 3, "name": "config", "value": "2x rtx4900; llama3-70b q4" }]));
+    let bad = command(
+        "3",
+        "7",
+        "bottleneck",
+        json!([{ "type": 3, "name": "config", "value": "2x rtx4900; llama3-70b q4" }]),
+    );
     let (status, v) = common::post_signed(addr, &key, &bad).await;
     assert_eq!(status, 200);
     assert_eq!(v["type"], 4);
@@ -131,10 +143,15 @@ async fn http_endpoint_end_to_end() {
     assert_valid(spec, callback_schema, &v);
 
     // Valid /bottleneck with 8 devices → deferral, then the follow-up edit with embed + PNG.
-    let ok = command("4", "8", "bottleneck", json!([
-        { "type": 3, "name": "config", "value": "8x h100-sxm nvswitch; llama3-70b fp16; auto" },
-        { "type": 3, "name": "theme", "value": "dark" }
-    ]));
+    let ok = command(
+        "4",
+        "8",
+        "bottleneck",
+        json!([
+            { "type": 3, "name": "config", "value": "8x h100-sxm nvswitch; llama3-70b fp16; auto" },
+            { "type": 3, "name": "theme", "value": "dark" }
+        ]),
+    );
     let (status, v) = common::post_signed(addr, &key, &ok).await;
     assert_eq!(status, 200);
     assert_eq!(v, json!({"type": 5}));
@@ -144,11 +161,21 @@ async fn http_endpoint_end_to_end() {
     check_followup(spec, first, "tok-4");
 
     // The same user again at once → a polite cooldown answer.
-    let again = command("5", "8", "bottleneck", json!([{ "type": 3, "name": "config", "value": "rtx4090; llama3-8b q4" }]));
+    let again = command(
+        "5",
+        "8",
+        "bottleneck",
+        json!([{ "type": 3, "name": "config", "value": "rtx4090; llama3-8b q4" }]),
+    );
     let (_, v) = common::post_signed(addr, &key, &again).await;
     assert_eq!(v["type"], 4);
     assert_eq!(v["data"]["flags"], 64);
-    assert!(v["data"]["embeds"][0]["description"].as_str().unwrap().contains("again in"));
+    assert!(
+        v["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("another analysis in")
+    );
 
     // Message command on a message with a ```mlbn block (no message-content intent needed:
     // the message arrives in the interaction's resolved data).
@@ -173,11 +200,29 @@ async fn http_endpoint_end_to_end() {
     check_followup(spec, second, "tok-6");
 
     // Help and catalog answer at once.
-    let (_, v) = common::post_signed(addr, &key, &command("11", "12", "bottleneck-help", json!([]))).await;
+    let (_, v) = common::post_signed(
+        addr,
+        &key,
+        &command("11", "12", "bottleneck-help", json!([])),
+    )
+    .await;
     assert_eq!(v["type"], 4);
-    assert_eq!(v["data"]["embeds"][0]["fields"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        v["data"]["embeds"][0]["fields"].as_array().unwrap().len(),
+        5
+    );
     assert_valid(spec, callback_schema, &v);
-    let (_, v) = common::post_signed(addr, &key, &command("13", "12", "bottleneck-catalog", json!([{ "type": 3, "name": "query", "value": "h100" }]))).await;
+    let (_, v) = common::post_signed(
+        addr,
+        &key,
+        &command(
+            "13",
+            "12",
+            "bottleneck-catalog",
+            json!([{ "type": 3, "name": "query", "value": "h100" }]),
+        ),
+    )
+    .await;
     assert_eq!(v["type"], 4);
     assert_valid(spec, callback_schema, &v);
 }
@@ -190,7 +235,11 @@ fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
         c.path,
         format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original")
     );
-    assert!(c.content_type.starts_with("multipart/form-data"), "{}", c.content_type);
+    assert!(
+        c.content_type.starts_with("multipart/form-data"),
+        "{}",
+        c.content_type
+    );
     let parts = common::multipart(&c.content_type, &c.body);
     let payload = parts
         .iter()
@@ -198,16 +247,25 @@ fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
         .expect("payload_json part");
     let payload: Value = serde_json::from_slice(&payload.body).expect("payload is JSON");
     let embed = &payload["embeds"][0];
-    assert!(embed["title"].as_str().unwrap().contains("RTX 4090") || embed["title"].as_str().unwrap().contains("H100"));
+    assert!(
+        embed["title"].as_str().unwrap().contains("RTX 4090")
+            || embed["title"].as_str().unwrap().contains("H100")
+    );
     assert_eq!(embed["image"]["url"], "attachment://topology.png");
     assert_eq!(payload["attachments"][0]["id"], "0");
     assert_eq!(payload["allowed_mentions"], json!({"parse": []}));
-    let file = parts.iter().find(|p| p.name == "files[0]").expect("files[0] part");
+    let file = parts
+        .iter()
+        .find(|p| p.name == "files[0]")
+        .expect("files[0] part");
     assert_eq!(file.filename.as_deref(), Some("topology.png"));
     assert!(file.body.starts_with(b"\x89PNG\r\n\x1a\n"), "PNG signature");
     let img = image::load_from_memory_with_format(&file.body, image::ImageFormat::Png)
         .expect("PNG decodes");
-    assert_eq!((img.width(), img.height()), (mlbn_bot::picture::PNG_WIDTH, mlbn_bot::picture::PNG_HEIGHT));
+    assert_eq!(
+        (img.width(), img.height()),
+        (mlbn_bot::picture::PNG_WIDTH, mlbn_bot::picture::PNG_HEIGHT)
+    );
     assert_valid(
         spec,
         |s| {

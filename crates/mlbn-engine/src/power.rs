@@ -275,6 +275,7 @@ pub(crate) fn estimate_power(
             profile,
             s.gpu_mem_fraction,
             g.host_link.as_ref().map(|l| l.bw_gbps),
+            s.runtime_build,
         );
         let bw_share = ratio(rates.bw_eff, rates.bw_peak);
         let mx_share = ratio(rates.matrix_eff, rates.matrix_peak);

@@ -77,7 +77,8 @@ pub async fn start_mock() -> (String, Arc<Mock>) {
                             body,
                         });
                         m.notify.notify_waiters();
-                        let mut r = Response::new(Full::new(Bytes::from_static(MESSAGE.as_bytes())));
+                        let mut r =
+                            Response::new(Full::new(Bytes::from_static(MESSAGE.as_bytes())));
                         r.headers_mut().insert(
                             "content-type",
                             hyper::header::HeaderValue::from_static("application/json"),
@@ -192,16 +193,17 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 }
 
 /// POST a signed interaction.
-pub async fn post_signed(addr: SocketAddr, key: &SigningKey, body: &serde_json::Value) -> (u16, serde_json::Value) {
+pub async fn post_signed(
+    addr: SocketAddr,
+    key: &SigningKey,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
     let body = body.to_string();
     let ts = now_unix().to_string();
     let sig = sign(key, &ts, body.as_bytes());
     let (status, out) = post(
         addr,
-        &[
-            ("X-Signature-Ed25519", sig),
-            ("X-Signature-Timestamp", ts),
-        ],
+        &[("X-Signature-Ed25519", sig), ("X-Signature-Timestamp", ts)],
         body.as_bytes(),
     )
     .await;
@@ -252,7 +254,13 @@ pub fn multipart(content_type: &str, body: &[u8]) -> Vec<Part> {
             head.split(';')
                 .map(str::trim)
                 .find_map(|p| p.strip_prefix(&format!("{k}=")))
-                .map(|v| v.split("\r\n").next().unwrap_or(v).trim_matches('"').to_string())
+                .map(|v| {
+                    v.split("\r\n")
+                        .next()
+                        .unwrap_or(v)
+                        .trim_matches('"')
+                        .to_string()
+                })
         };
         parts.push(Part {
             name: attr("name").unwrap_or_default(),

@@ -6,10 +6,14 @@
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// The spec, from `../../../shared/discord/openapi.json` relative to this crate; `None` (with a
-/// printed note) when it is absent.
+/// The spec, from `../../../shared/discord/openapi.json` relative to this crate (or the file
+/// `MLBN_DISCORD_OPENAPI` names); `None` (with a printed note) when it is absent.
 pub fn load_spec() -> Option<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/discord/openapi.json");
+    let path = std::env::var_os("MLBN_DISCORD_OPENAPI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/discord/openapi.json")
+        });
     match std::fs::read_to_string(&path) {
         Ok(t) => Some(serde_json::from_str(&t).expect("openapi.json parses")),
         Err(_) => {
@@ -182,14 +186,21 @@ fn check(spec: &Value, schema: &Value, v: &Value, at: &str, errs: &mut Vec<Strin
     if let Some(any) = s.get("anyOf").and_then(Value::as_array)
         && matching(any) == 0
     {
-        let why: Vec<String> = any.iter().flat_map(|sub| validate(spec, sub, v)).take(6).collect();
+        let why: Vec<String> = any
+            .iter()
+            .flat_map(|sub| validate(spec, sub, v))
+            .take(6)
+            .collect();
         errs.push(format!("{at}: matches none of anyOf: {why:?}"));
     }
     if let Some(one) = s.get("oneOf").and_then(Value::as_array) {
         let n = matching(one);
         if n != 1 {
-            let why: Vec<String> =
-                one.iter().flat_map(|sub| validate(spec, sub, v)).take(6).collect();
+            let why: Vec<String> = one
+                .iter()
+                .flat_map(|sub| validate(spec, sub, v))
+                .take(6)
+                .collect();
             errs.push(format!("{at}: matches {n} of oneOf (want 1): {why:?}"));
         }
     }

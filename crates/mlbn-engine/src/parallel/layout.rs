@@ -324,7 +324,7 @@ fn replica_prefill(
                 },
                 output: sh.last,
             };
-            let c = cost::prefill(&cx.devs[d].rates, cx.shape, part, 0, tokens);
+            let c = cost::prefill(&cx.devs[d].rates, cx.shape, part, 0, tokens, PREFILL_UBATCH);
             per_dev.push((d, c.bytes, c.flops));
             let mut compute = c.compute_s;
             if lay.cp > 1 {
@@ -564,6 +564,7 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
         findings: Vec::new(),
         auto: None,
         phase_split: None,
+        power: Default::default(),
     };
     let _ = OVERHEAD_BOUND_SHARE;
     (

@@ -147,7 +147,8 @@ impl<'a> Cx<'a> {
             launch_s: collectives::launch_s(&s.runtime.family, profile),
             one_shot: collectives::one_shot_all_reduce(&s.runtime.family),
             kv_layer_alloc: shape.kv_bytes(1.0, s.workload.allocated_ctx_tokens().max(1)) * batch,
-            fixed_base: activation_bytes(shape, crate::cost::PREFILL_UBATCH) + profile.mem_overhead_gb * GB,
+            fixed_base: activation_bytes(shape, crate::cost::PREFILL_UBATCH)
+                + profile.mem_overhead_gb * GB,
             group_links,
             inter,
         }

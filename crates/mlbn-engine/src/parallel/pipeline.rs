@@ -46,7 +46,9 @@ pub(crate) fn balanced_split(s: &Scenario, devs: &[Dev], shape: &ModelShape) -> 
     let cap: Vec<f64> = devs
         .iter()
         .map(|d| {
-            let fixed = activation_bytes(shape, crate::cost::PREFILL_UBATCH) + profile.mem_overhead_gb * GB + nonlayer_share;
+            let fixed = activation_bytes(shape, crate::cost::PREFILL_UBATCH)
+                + profile.mem_overhead_gb * GB
+                + nonlayer_share;
             ((d.rates.usable_bytes - fixed) / layer_mem.max(1.0))
                 .floor()
                 .max(0.0)
