@@ -165,7 +165,7 @@ pub enum Step {
 pub enum Prepared {
     /// Errors (or nothing to analyse): an ephemeral answer, no picture.
     Reject(MessageView),
-    Ready(Ready),
+    Ready(Box<Ready>),
 }
 
 #[derive(Debug)]
@@ -424,7 +424,7 @@ pub fn prepare(cat: &Catalog, request: Request) -> Prepared {
             colour::WARN,
         )));
     }
-    Prepared::Ready(Ready { request, a, b })
+    Prepared::Ready(Box::new(Ready { request, a, b }))
 }
 
 /// The result message: embeds and the topology picture.

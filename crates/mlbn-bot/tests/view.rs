@@ -190,18 +190,22 @@ fn clamping_at_each_limit() {
     assert_eq!(units(&m.content), limits::CONTENT);
     assert!(m.embeds[0].footer.contains("left out"));
     // Twelve small embeds: ten kept.
-    let mut small = MessageView::default();
-    small.embeds = (0..12)
-        .map(|i| EmbedView {
-            title: format!("t{i}"),
-            ..Default::default()
-        })
-        .collect();
+    let mut small = MessageView {
+        embeds: (0..12)
+            .map(|i| EmbedView {
+                title: format!("t{i}"),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
     small.clamp();
     assert_eq!(small.embeds.len(), limits::EMBEDS);
     // Twelve full embeds: at most ten, 6000 characters in all.
-    let mut many = MessageView::default();
-    many.embeds = (0..12).map(|_| embed()).collect();
+    let mut many = MessageView {
+        embeds: (0..12).map(|_| embed()).collect(),
+        ..Default::default()
+    };
     many.clamp();
     within_limits(&many);
     let v = many.to_json();
