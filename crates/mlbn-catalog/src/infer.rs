@@ -332,12 +332,12 @@ pub fn standard_link(id: &str) -> Link {
         name: row.1.to_string(),
         aliases: Vec::new(),
         kind: row.2,
+        family: None,
+        family_default: false,
         bw_gbps: row.3,
         latency_us: row.4,
         source: row.5.to_string(),
         notes: None,
-        family: None,
-        family_default: false,
     }
 }
 

@@ -95,6 +95,9 @@ enum Command {
     },
     /// Run the language server on stdin/stdout (for editors).
     Lsp,
+    /// Run the Discord bot: the gateway client, or `--http ADDR` for the interactions endpoint
+    /// (docs/discord.md).
+    Bot(mlbn_bot::BotArgs),
 }
 
 fn color_for(choice: ColorChoice, stream_is_tty: bool) -> bool {
@@ -129,6 +132,9 @@ fn main() -> ExitCode {
         Command::Lsp => mlbn_lsp::run_stdio()
             .map(|()| ExitCode::SUCCESS)
             .map_err(|e| Fatal(format!("language server: {e}"))),
+        Command::Bot(args) => mlbn_bot::run(args)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Fatal),
     };
     match result {
         Ok(code) => code,
