@@ -244,9 +244,12 @@ impl Index {
             return Vec::new();
         }
         // Keys that contain the query (`7950x` in `ryzen97950x`) rank first, then similarity.
+        // Keys of very different length score low anyway; skipping them keeps this cheap.
+        let near = |k: &str| k.len() <= 2 * key.len() + 2 && 2 * k.len() + 2 >= key.len();
         let mut scored: Vec<(f64, &str)> = self
             .by_key
             .iter()
+            .filter(|(k, _)| near(k) || (key.len() >= 3 && k.contains(key)))
             .map(|(k, idx)| {
                 let contains = key.len() >= 3 && k.contains(key);
                 let score = strsim::jaro_winkler(key, k) + if contains { 1.0 } else { 0.0 };

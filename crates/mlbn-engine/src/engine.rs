@@ -517,8 +517,12 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         });
     }
     // Devices that got no layers still appear in the memory table.
-    for d in &devs {
-        if !plan.stages.iter().any(|st| st.dev == devs_index(&devs, d)) {
+    let mut staged = vec![false; devs.len()];
+    for st in &plan.stages {
+        staged[st.dev] = true;
+    }
+    for (d, _) in devs.iter().zip(&staged).filter(|(_, s)| !**s) {
+        {
             memory.push(DeviceMemory {
                 device: d.r,
                 device_id: d.id.clone(),
@@ -702,10 +706,6 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         usable_bytes: usable_total,
         offload_capable: offload_capable(&s.runtime.family),
     }
-}
-
-fn devs_index(devs: &[Dev], d: &Dev) -> usize {
-    devs.iter().position(|x| x.r == d.r).unwrap_or(0)
 }
 
 fn unit(x: f64) -> f64 {

@@ -15,6 +15,17 @@
 //!   ([`runtime::RUNTIME_PROFILES`]), calibrated on the project's benchmark CSVs.
 //! - Per-device pieces ([`cost`]) compose into strategies: a pipeline sums stages plus one
 //!   activation hop per boundary; llama.cpp-style offload adds a host part.
+//!
+//! # Adding strategies (tensor, expert, data, hybrid, phase split, AUTO)
+//! [`cost::decode_step`] and [`cost::prefill`] take a [`cost::Part`]: a layer count, a shard
+//! share (`1/N` for an N-way tensor shard) and whether the output head is included. A tensor
+//! plan runs every layer on every device with `shard = 1/tp` and adds two all-reduces of the
+//! hidden state per layer over the group's link; expert parallelism shards the routed
+//! experts and adds an all-to-all per MoE layer; phase split costs prefill on one device set
+//! and decode on another plus the KV transfer. The plan is chosen in `engine::plan`, where a
+//! request other than pipeline currently falls back to pipeline with a
+//! `strategy_not_modelled` finding; [`StrategyKind`] and [`StrategyReport`] already carry the
+//! other kinds.
 #![forbid(unsafe_code)]
 
 pub mod cost;

@@ -175,7 +175,7 @@ impl Default for PowerPrices {
     }
 }
 
-/// One fully resolved scenario: the only input of [`crate::estimate`].
+/// One fully resolved scenario: the only input of [`crate::estimate()`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Scenario {

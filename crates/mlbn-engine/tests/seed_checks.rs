@@ -155,3 +155,36 @@ fn deepseek_r1_8bit_does_not_fit_8x_h100_by_memory() {
         e.model.active_weights_gb
     );
 }
+
+#[test]
+fn apple_gpu_memory_limit_is_reported_and_can_be_raised() {
+    // Llama 3 70B Q6_K (~54 GiB) on a 64 GB M3 Max: the GPU may use 75% (48 GiB) by default.
+    let mut s = scenario(
+        "mac-m3-max-64gb-40c",
+        1,
+        "llama-3-70b",
+        "q6_k",
+        "llama.cpp-metal",
+    );
+    let e = estimate(&s);
+    assert!(!e.fits);
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::UnifiedMemoryLimit)
+        .expect("unified_memory_limit");
+    assert_eq!(f.severity, Severity::Warning);
+    let fraction = f
+        .fixes
+        .iter()
+        .find_map(|x| match x.kind {
+            FixKind::SetGpuMemFraction { fraction } => Some(fraction),
+            _ => None,
+        })
+        .expect("raise-the-limit fix");
+    assert!(fraction > 0.75 && fraction < 0.95, "{fraction}");
+    s.gpu_mem_fraction = Some(fraction);
+    let raised = estimate(&s);
+    assert!(raised.fits, "{:?}", raised.memory);
+    assert!(raised.decode_tok_s > e.decode_tok_s);
+}

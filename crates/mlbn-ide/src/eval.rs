@@ -536,6 +536,22 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         .and_then(|k| cat.kv_type(&k).found().cloned())
         .or_else(|| kv_from_runtime(runtime_text, cat));
     let build = build_date(runtime_text);
+    // The strategy the run used, where the row says so (multi-GPU llama.cpp rows split
+    // layers; serving engines and exo name tensor parallelism).
+    let rt_lower = format!("{runtime_text} {notes}").to_ascii_lowercase();
+    let strategy = if count <= 1 {
+        StrategyRequest::Auto
+    } else if rt_lower.contains("tensor parallel")
+        || rt_lower.contains("tensor-parallel-size")
+        || rt_lower.contains("tp8")
+        || rt_lower.contains("tp_size")
+    {
+        StrategyRequest::Tensor
+    } else if rt_lower.contains("layer split") || rt_lower.contains("pipeline") {
+        StrategyRequest::Pipeline
+    } else {
+        StrategyRequest::Auto
+    };
     let ubatch = flag_value(notes, &["-ub", "--ubatch-size"])
         .or_else(|| env_value(notes, &["UBATCH_SIZE"]))
         .map(|u| u.clamp(1, 1 << 20) as u32);
@@ -555,7 +571,7 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         w.ubatch = ubatch;
         s.workload = w;
         s.kv = kv.clone();
-        s.strategy = StrategyRequest::Auto;
+        s.strategy = strategy;
         s.runtime_build = build;
         s
     };
