@@ -8,11 +8,13 @@
 
 mod arch;
 mod hf;
+mod infer;
 mod resolve;
 mod schema;
 
 pub use arch::ActiveSplit;
 pub use hf::{HfImportError, model_from_hf_config, quant_hint_from_hf_config};
+pub use infer::{InferredLink, STANDARD_LINKS, standard_link};
 pub use resolve::{Resolution, normalize};
 pub use schema::*;
 

@@ -60,7 +60,7 @@ pub(crate) struct Plan {
 }
 
 /// Flatten groups into devices with their rates and links.
-fn devices(s: &Scenario, profile: &RuntimeProfile) -> Vec<Dev> {
+pub(crate) fn devices(s: &Scenario, profile: &RuntimeProfile) -> Vec<Dev> {
     let mut out = Vec::new();
     for (gi, g) in s.groups.iter().enumerate() {
         let rates = DeviceRates::new(
@@ -203,8 +203,8 @@ fn plan(s: &Scenario, devs: &[Dev], shape: &ModelShape, findings: &mut Vec<Findi
             ),
         ));
     }
-    let weights: Vec<f64> = devs.iter().map(|d| d.rates.usable_bytes).collect();
-    let split = split_layers(shape.layers, &weights);
+    // Balance stage time subject to each device's memory (issue 5), not memory share alone.
+    let split = crate::parallel::pipeline::balanced_split(s, devs, shape);
     let stages: Vec<StagePlan> = split
         .iter()
         .enumerate()
@@ -259,7 +259,7 @@ fn strategy_name(s: StrategyRequest) -> String {
 
 /// Activation working set of one prefill micro-batch: a dozen hidden-sized fp32 buffers per
 /// token (residual, norms, QKV, attention output, FFN input) and the FFN intermediate.
-fn activation_bytes(shape: &ModelShape, ubatch: u64) -> f64 {
+pub(crate) fn activation_bytes(shape: &ModelShape, ubatch: u64) -> f64 {
     let ffn_width = (shape.layer_active_params / shape.hidden / 3.0).max(shape.hidden);
     ubatch as f64 * 4.0 * (12.0 * shape.hidden + 2.0 * ffn_width)
 }
@@ -466,6 +466,11 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         };
     }
 
+    // Multi-device strategies other than a plain pipeline (and AUTO) live in `parallel`.
+    if let Some(c) = crate::parallel::dispatch(s, &devs, &shape, profile, findings) {
+        return c;
+    }
+
     let mut plan = plan(s, &devs, &shape, findings);
 
     // Memory and offload: each stage keeps what fits and spills the rest to host memory.
@@ -654,7 +659,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
                 })
                 .collect();
             format!(
-                "pipeline (layer split by device memory, one stream passes every stage): {}",
+                "pipeline (layers split to balance stage time within each device's memory; one stream passes every stage): {}",
                 parts.join(", ")
             )
         }
@@ -699,6 +704,8 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         },
         utilisation: util,
         findings: Vec::new(),
+        auto: None,
+        phase_split: None,
     };
     Core {
         est,
@@ -752,5 +759,7 @@ fn empty_estimate(shape: &ModelShape, prompt: u64, batch: u32) -> Estimate {
         },
         utilisation: Vec::new(),
         findings: Vec::new(),
+        auto: None,
+        phase_split: None,
     }
 }

@@ -168,6 +168,10 @@ pub enum StrategyKind {
     Expert,
     Hybrid,
     PhaseSplit,
+    /// Tensor parallel with sequence-sharded activations (long prompts).
+    Sequence,
+    /// Context (ring-attention) parallel prefill of long prompts.
+    Context,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -215,6 +219,16 @@ pub enum FindingCode {
     KvDominates,
     /// Decode is dominated by fixed runtime overhead (tiny model on a fast device).
     OverheadBound,
+    /// The tensor-parallel degree does not divide the attention (or KV) heads.
+    TpDegreeNotDivisor,
+    /// Tensor-parallel collectives dominate the decode step: the link is too slow.
+    SlowLinkForTensor,
+    /// A link was inferred because the scenario named none.
+    LinkInferred,
+    /// AUTO's choice and why.
+    AutoChoice,
+    /// Something the user could change to do better than AUTO's choice.
+    AutoImprovement,
 }
 
 impl FindingCode {
@@ -232,6 +246,11 @@ impl FindingCode {
             FindingCode::StrategyNotSupported => "strategy_not_supported",
             FindingCode::KvDominates => "kv_dominates",
             FindingCode::OverheadBound => "overhead_bound",
+            FindingCode::TpDegreeNotDivisor => "tp_degree_not_divisor",
+            FindingCode::SlowLinkForTensor => "slow_link_for_tensor",
+            FindingCode::LinkInferred => "link_inferred",
+            FindingCode::AutoChoice => "auto_choice",
+            FindingCode::AutoImprovement => "auto_improvement",
         }
     }
 }
@@ -292,6 +311,13 @@ pub enum FixKind {
     SetBatch { batch: u32 },
     /// Use this strategy.
     SetStrategy { strategy: crate::StrategyRequest },
+    /// Use this catalog link inside group `group`, or between groups when `None`.
+    UseLink {
+        link_id: String,
+        group: Option<usize>,
+    },
+    /// Set the tensor- and pipeline-parallel degrees (`tp=2 pp=4`).
+    SetDegrees { tp: u32, pp: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -377,6 +403,10 @@ pub struct Estimate {
     pub batch: BatchEstimate,
     pub utilisation: Vec<DeviceUtilisation>,
     pub findings: Vec<Finding>,
+    /// AUTO's ranked candidates and choice (multi-device scenarios under `auto`).
+    pub auto: Option<crate::parallel::AutoReport>,
+    /// Which devices run which phase, when the strategy is a phase split.
+    pub phase_split: Option<crate::parallel::PhaseSplitReport>,
 }
 
 impl Estimate {

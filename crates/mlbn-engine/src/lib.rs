@@ -33,6 +33,7 @@ pub mod device;
 mod engine;
 pub mod estimate;
 mod findings;
+pub mod parallel;
 pub mod runtime;
 pub mod scenario;
 pub mod shape;
@@ -45,7 +46,8 @@ pub use scenario::*;
 /// the input (zero memory, absurd token counts, negative prices) are findings in the result.
 pub fn estimate(scenario: &Scenario) -> Estimate {
     let mut findings = Vec::new();
-    let s = validate::sanitize(scenario, &mut findings);
+    let mut s = validate::sanitize(scenario, &mut findings);
+    parallel::fill_links(&mut s, &mut findings);
     let c = engine::core(&s, &mut findings);
     findings::add_findings(&s, &c, &mut findings);
     let mut est = c.est;
@@ -111,6 +113,39 @@ fn make_finite(e: &mut Estimate) {
     if let Some(o) = &mut e.offload {
         fin(&mut o.host_gb);
         fin(&mut o.host_mem_gb);
+    }
+    if let Some(a) = &mut e.auto {
+        for c in &mut a.candidates {
+            for x in [
+                &mut c.system_decode_tok_s,
+                &mut c.decode_tok_s,
+                &mut c.prefill_tok_s,
+                &mut c.ttft_ms,
+                &mut c.total_s,
+                &mut c.headroom_fraction,
+            ] {
+                fin(x);
+            }
+        }
+    }
+    if let Some(p) = &mut e.phase_split {
+        for x in [
+            &mut p.prefill_tok_s,
+            &mut p.decode_tok_s,
+            &mut p.kv_transfer_gb,
+            &mut p.kv_transfer_ms,
+            &mut p.kv_exposed_ms,
+            &mut p.ttft_ms,
+            &mut p.total_s,
+            &mut p.speedup_vs_best_single,
+        ] {
+            fin(x);
+        }
+        for x in &mut p.singles {
+            fin(&mut x.ttft_ms);
+            fin(&mut x.total_s);
+            fin(&mut x.speedup);
+        }
     }
     for st in &mut e.strategy.stages {
         fin(&mut st.decode_ms);

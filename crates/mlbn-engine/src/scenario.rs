@@ -125,6 +125,18 @@ pub enum StrategyRequest {
     PhaseSplit,
 }
 
+/// What AUTO optimises (`optimize ttft`); the default is system decode rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Objective {
+    /// System decode rate first, memory headroom second, then prefill/TTFT.
+    #[default]
+    Decode,
+    /// Time to first token first, then decode rate.
+    Ttft,
+}
+
 /// Host (CPU) memory used when model layers overflow the devices.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -202,6 +214,8 @@ pub struct Scenario {
     /// Other quants of the same model the engine may propose as fixes (e.g. the largest that
     /// fits). The front end fills this from the catalog; empty means no quant suggestions.
     pub alt_quants: Vec<Quant>,
+    /// What AUTO ranks candidates by.
+    pub objective: Objective,
 }
 
 impl Scenario {
@@ -221,6 +235,7 @@ impl Scenario {
             gpu_mem_fraction: None,
             power: PowerPrices::default(),
             alt_quants: Vec::new(),
+            objective: Objective::Decode,
         }
     }
 

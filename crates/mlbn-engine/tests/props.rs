@@ -17,7 +17,16 @@ fn all_finite(e: &Estimate) -> bool {
             serde_json::Value::Object(o) => o.iter().all(|(k, v)| {
                 // Optional fields may be null; numbers never are.
                 if v.is_null() {
-                    matches!(k.as_str(), "offload" | "compute_bound_from_batch")
+                    matches!(
+                        k.as_str(),
+                        "offload"
+                            | "compute_bound_from_batch"
+                            | "auto"
+                            | "phase_split"
+                            | "rank"
+                            | "disqualified"
+                            | "group"
+                    )
                 } else {
                     walk(v)
                 }
@@ -39,6 +48,9 @@ fn build((dev, count, model, quant, runtime, prompt, gen_tokens, batch): Draw) -
     let r = cat.runtimes[runtime % cat.runtimes.len()].clone();
     let mut s = Scenario::new(vec![DeviceGroup::new(d, count)], m, q, r);
     s.workload = Workload::new(prompt, gen_tokens, batch);
+    // The monotonic physics below holds per strategy; AUTO may switch strategies between two
+    // scenarios (its own properties are in parallel_props.rs).
+    s.strategy = mlbn_engine::StrategyRequest::Pipeline;
     s
 }
 

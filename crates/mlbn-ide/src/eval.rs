@@ -559,13 +559,31 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     let bench_tg = notes.contains("llama-bench") || notes.contains("tg128");
     let decode_prompt = if bench_tg { 0 } else { prompt };
 
+    // Multi-device rows: the strategy the run used (llama.cpp splits layers by default; rows
+    // that say "tensor parallel" used it) and the interconnect column when it names a link.
+    let text = format!("{runtime_text} {notes}").to_ascii_lowercase();
+    let strategy =
+        if text.contains("tensor parallel") || text.contains("tp8") || text.contains("-tp ") {
+            StrategyRequest::Tensor
+        } else if runtime.family.eq_ignore_ascii_case("llama.cpp") {
+            StrategyRequest::Pipeline
+        } else {
+            StrategyRequest::Auto
+        };
+    let interconnect = get("interconnect").to_ascii_lowercase();
+    let link = if interconnect.contains("thunderbolt 5") && interconnect.contains("rdma") {
+        cat.link_by_id("tb5-rdma").cloned()
+    } else if interconnect.trim().is_empty() || interconnect.contains("not stated") {
+        None
+    } else {
+        cat.link(&interconnect).found().cloned()
+    };
     let build = |p: u64| -> Scenario {
-        let mut s = Scenario::new(
-            vec![DeviceGroup::new(device.clone(), count)],
-            model.clone(),
-            quant.clone(),
-            runtime.clone(),
-        );
+        let mut group = DeviceGroup::new(device.clone(), count);
+        if count > 1 {
+            group.link = link.clone().map(|l| mlbn_engine::LinkSpec::new(l, false));
+        }
+        let mut s = Scenario::new(vec![group], model.clone(), quant.clone(), runtime.clone());
         let mut w = Workload::new(p, gen_tokens, batch);
         w.ctx_tokens = ctx.filter(|c| *c >= p.saturating_add(gen_tokens));
         w.ubatch = ubatch;
