@@ -402,6 +402,9 @@ pub struct Estimate {
     pub total_s: f64,
     pub batch: BatchEstimate,
     pub utilisation: Vec<DeviceUtilisation>,
+    /// Power draw per phase and device, energy per token and cost (read off this estimate;
+    /// never feeds back into it).
+    pub power: crate::power::PowerEstimate,
     pub findings: Vec<Finding>,
     /// AUTO's ranked candidates and choice (multi-device scenarios under `auto`).
     pub auto: Option<crate::parallel::AutoReport>,

@@ -170,6 +170,14 @@ impl Default for HostMemory {
 pub struct PowerPrices {
     pub usd_per_kwh: f64,
     pub hours_per_day: f64,
+    /// Hardware price to amortise into $/Mtok (`power ... price $1599`). `None`: no
+    /// amortisation, unless `catalog_hardware_price` asks for the catalog's prices.
+    pub hardware_price_usd: Option<f64>,
+    /// `price` written without a value: amortise the catalog `price_usd` of every device.
+    pub catalog_hardware_price: bool,
+    /// Years the hardware is written off over (`years 3`); `None` means
+    /// [`crate::power::DEFAULT_AMORTISATION_YEARS`] when a price is given.
+    pub amortisation_years: Option<f64>,
 }
 
 impl PowerPrices {
@@ -177,6 +185,9 @@ impl PowerPrices {
         PowerPrices {
             usd_per_kwh,
             hours_per_day,
+            hardware_price_usd: None,
+            catalog_hardware_price: false,
+            amortisation_years: None,
         }
     }
 }

@@ -536,22 +536,6 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
         .and_then(|k| cat.kv_type(&k).found().cloned())
         .or_else(|| kv_from_runtime(runtime_text, cat));
     let build = build_date(runtime_text);
-    // The strategy the run used, where the row says so (multi-GPU llama.cpp rows split
-    // layers; serving engines and exo name tensor parallelism).
-    let rt_lower = format!("{runtime_text} {notes}").to_ascii_lowercase();
-    let strategy = if count <= 1 {
-        StrategyRequest::Auto
-    } else if rt_lower.contains("tensor parallel")
-        || rt_lower.contains("tensor-parallel-size")
-        || rt_lower.contains("tp8")
-        || rt_lower.contains("tp_size")
-    {
-        StrategyRequest::Tensor
-    } else if rt_lower.contains("layer split") || rt_lower.contains("pipeline") {
-        StrategyRequest::Pipeline
-    } else {
-        StrategyRequest::Auto
-    };
     let ubatch = flag_value(notes, &["-ub", "--ubatch-size"])
         .or_else(|| env_value(notes, &["UBATCH_SIZE"]))
         .map(|u| u.clamp(1, 1 << 20) as u32);
@@ -725,7 +709,7 @@ fn used_devices(notes: &str) -> Option<u32> {
 
 /// Runtime family and backend from the row's runtime text, its command line, or the
 /// device's vendor.
-fn runtime_names(text: &str, notes: &str) -> (String, Option<String>) {
+pub(crate) fn runtime_names(text: &str, notes: &str) -> (String, Option<String>) {
     let t = text.to_ascii_lowercase();
     let family = if t.contains("exo") {
         "exo"
@@ -833,7 +817,7 @@ fn pick<'a, T: Clone>(r: Resolution<'a, T>) -> Option<T> {
     }
 }
 
-fn resolve_device(text: &str, cat: &Catalog) -> Result<Device, String> {
+pub(crate) fn resolve_device(text: &str, cat: &Catalog) -> Result<Device, String> {
     // GPU core counts in parentheses distinguish Apple variants: try them attached first.
     let mut cands = Vec::new();
     if let Some(cores) = core_count(text) {
@@ -865,7 +849,7 @@ fn core_count(text: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
+pub(crate) fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
     if let Some(m) = cat
         .models
         .iter()
@@ -887,7 +871,7 @@ fn resolve_model(text: &str, cat: &Catalog) -> Result<Model, String> {
     Err(format!("model `{text}` not in catalog"))
 }
 
-fn resolve_quant(text: &str, cat: &Catalog) -> Result<Quant, String> {
+pub(crate) fn resolve_quant(text: &str, cat: &Catalog) -> Result<Quant, String> {
     let mut cands = candidates(text);
     let lower = text.to_ascii_lowercase();
     for prefix in ["gguf ", "mlx "] {

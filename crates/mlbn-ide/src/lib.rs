@@ -22,6 +22,7 @@
 mod editor;
 pub mod eval;
 mod findings;
+pub mod references;
 mod resolve;
 pub mod units;
 

@@ -531,6 +531,7 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
     let summary = summary(cx, lay, rep0, &dec);
 
     let est = Estimate {
+        power: Default::default(),
         fits: unfit.is_none(),
         strategy: StrategyReport {
             kind: lay.kind,
