@@ -1,0 +1,92 @@
+//! Cheap bounds that let the search skip a configuration before calling [`crate::estimate()`].
+//!
+//! Each bound is a *necessary* condition for a configuration to meet a goal, derived from the
+//! same physics the engine uses, so pruning never drops a configuration the engine would
+//! accept. `tests/plan_bounds.rs` checks this over the whole search space.
+//!
+//! - **Memory**: a configuration that fits holds every transformer layer on its devices
+//!   (partial offload is what "does not fit" means), so the layers' stored bytes at the quant
+//!   must not exceed the sum of the devices' usable memory. Embeddings, KV cache, activations
+//!   and runtime overhead only add to the need, so leaving them out keeps the bound sound (and
+//!   holds for runtimes that keep the embedding table on the host).
+//! - **Bandwidth roofline**: one decode step reads every active weight byte of every layer and
+//!   the output head once, from some device's memory. With `n` devices working at once the
+//!   fastest this can happen is `bytes / Σ peak bandwidth` (a pipeline is slower still: its
+//!   stages take turns). So per-stream decode ≤ `Σ bw_peak / read bytes per token`. KV reads,
+//!   compute, links and per-token overheads only slow it down.
+//! - **Power**: a configuration uses at least one of its devices, and a device in use draws at
+//!   least its idle power, so the system's draw in any phase is at least the smallest idle draw
+//!   among its device types (as the power model clamps them). (The power model counts only the
+//!   devices the chosen strategy uses, so the sum of all idle draws would not be a bound.)
+
+use crate::device::DeviceRates;
+use crate::runtime::profile_for;
+use crate::scenario::Scenario;
+use crate::shape::ModelShape;
+
+/// The bounds of one configuration (devices, quant and runtime fixed).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    /// Stored bytes of all transformer layers at the quant.
+    pub layer_bytes: f64,
+    /// Usable memory of all devices, bytes.
+    pub usable_bytes: f64,
+    /// Upper bound on per-stream decode, tok/s.
+    pub decode_tok_s_max: f64,
+    /// Lower bound on system power in any phase, W (the smallest idle draw of its devices).
+    pub power_w_min: f64,
+}
+
+impl Bounds {
+    /// False when the weights cannot fit: the engine cannot report `fits`.
+    pub fn may_fit(&self) -> bool {
+        self.layer_bytes <= self.usable_bytes
+    }
+}
+
+/// Bounds for `s` as it stands (groups, quant, runtime, kv, workload).
+pub fn bounds(s: &Scenario) -> Bounds {
+    let shape = ModelShape::new(&s.model, &s.quant, s.kv.as_ref());
+    let profile = profile_for(&s.runtime);
+    let mut usable = 0.0;
+    let mut bw = 0.0;
+    let mut idle = f64::INFINITY;
+    for g in &s.groups {
+        let n = f64::from(g.count);
+        let rates = DeviceRates::new(
+            &g.device,
+            &s.quant,
+            profile,
+            s.gpu_mem_fraction,
+            g.host_link.as_ref().map(|l| l.bw_gbps),
+            s.runtime_build,
+        );
+        usable += n * rates.usable_bytes.max(0.0);
+        bw += n * rates.bw_peak.max(0.0);
+        if g.count > 0 {
+            idle = idle.min(idle_floor_w(&g.device));
+        }
+    }
+    let read = f64::from(shape.layers) * shape.layer_read_bytes(1) + shape.output_read_bytes();
+    let decode_tok_s_max = if read > 0.0 && bw.is_finite() {
+        bw / read
+    } else {
+        f64::INFINITY
+    };
+    Bounds {
+        layer_bytes: f64::from(shape.layers) * shape.layer_bytes(),
+        usable_bytes: usable,
+        decode_tok_s_max,
+        power_w_min: if idle.is_finite() { idle } else { 0.0 },
+    }
+}
+
+/// The idle draw the power model uses for a device (0 when the record is unusable, so the
+/// bound stays a lower bound whatever the power model assumes instead).
+fn idle_floor_w(d: &mlbn_catalog::Device) -> f64 {
+    if d.tdp_w.is_finite() && d.tdp_w > 0.0 && d.idle_w.is_finite() && d.idle_w >= 0.0 {
+        d.idle_w.min(d.tdp_w)
+    } else {
+        0.0
+    }
+}
