@@ -22,6 +22,7 @@
 mod editor;
 pub mod eval;
 mod findings;
+pub mod plan;
 pub mod references;
 mod resolve;
 pub mod units;
@@ -133,6 +134,7 @@ pub fn analyze_parsed(text: &str, parsed: Parsed, opts: &AnalyzeOptions) -> Anal
         .collect();
     let mut semantic = Vec::new();
     let mut scenarios = resolve::resolve_file(&parsed.file, opts, &error_spans, &mut semantic);
+    plan::goal_diagnostics(&parsed.file, opts.catalog, &error_spans, &mut semantic);
     for s in &mut scenarios {
         if let Ok(r) = &s.resolved {
             let (estimate, diags) = findings::estimate(opts.catalog, r);

@@ -10,10 +10,14 @@
 //!   and runtime overhead only add to the need, so leaving them out keeps the bound sound (and
 //!   holds for runtimes that keep the embedding table on the host).
 //! - **Bandwidth roofline**: one decode step reads every active weight byte of every layer and
-//!   the output head once, from some device's memory. With `n` devices working at once the
-//!   fastest this can happen is `bytes / Σ peak bandwidth` (a pipeline is slower still: its
-//!   stages take turns). So per-stream decode ≤ `Σ bw_peak / read bytes per token`. KV reads,
-//!   compute, links and per-token overheads only slow it down.
+//!   the output head once, from some device's memory, at no more than the runtime's achievable
+//!   bandwidth on that device (`DeviceRates::bw_eff`, what the engine divides by). With `n`
+//!   devices working at once the fastest this can happen is `bytes / Σ bw_eff` (a pipeline is
+//!   slower still: its stages take turns). Every layer also runs on some device each step, and
+//!   the devices that run a layer pay the runtime's fixed per-layer cost, in turn in a pipeline,
+//!   side by side in a tensor group: so a step also takes at least `layers × min per-layer cost`
+//!   on top. Per-stream decode ≤ `1 / (bytes / Σ bw_eff + layers × min overhead)`. KV reads,
+//!   compute, links and MoE routing only slow it down, and a batch only reads more.
 //! - **Power**: a configuration uses at least one of its devices, and a device in use draws at
 //!   least its idle power, so the system's draw in any phase is at least the smallest idle draw
 //!   among its device types (as the power model clamps them). (The power model counts only the
@@ -50,6 +54,7 @@ pub fn bounds(s: &Scenario) -> Bounds {
     let profile = profile_for(&s.runtime);
     let mut usable = 0.0;
     let mut bw = 0.0;
+    let mut overhead_s = f64::INFINITY;
     let mut idle = f64::INFINITY;
     for g in &s.groups {
         let n = f64::from(g.count);
@@ -62,14 +67,23 @@ pub fn bounds(s: &Scenario) -> Bounds {
             s.runtime_build,
         );
         usable += n * rates.usable_bytes.max(0.0);
-        bw += n * rates.bw_peak.max(0.0);
+        bw += n * rates.bw_eff.max(0.0);
+        if g.count > 0 && rates.layer_overhead_s.is_finite() {
+            overhead_s = overhead_s.min(rates.layer_overhead_s.max(0.0));
+        }
         if g.count > 0 {
             idle = idle.min(idle_floor_w(&g.device));
         }
     }
     let read = f64::from(shape.layers) * shape.layer_read_bytes(1) + shape.output_read_bytes();
-    let decode_tok_s_max = if read > 0.0 && bw.is_finite() {
-        bw / read
+    let overhead_s = if overhead_s.is_finite() {
+        overhead_s
+    } else {
+        0.0
+    };
+    let step_s = f64::from(shape.layers) * overhead_s + if bw > 0.0 { read / bw } else { 0.0 };
+    let decode_tok_s_max = if step_s > 0.0 && step_s.is_finite() {
+        1.0 / step_s
     } else {
         f64::INFINITY
     };

@@ -38,7 +38,8 @@ pub const DEFAULT_TOP: usize = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Prefer {
-    /// Lowest purchase cost (unpriced configurations last), then fastest.
+    /// Lowest purchase cost (unpriced configurations last, fewest devices and lowest power
+    /// first), then fastest.
     #[default]
     Cheap,
     /// Highest decode rate, then cheapest.
@@ -186,7 +187,7 @@ pub struct SearchStats {
     pub pruned_memory: usize,
     pub pruned_roofline: usize,
     pub no_runtime: usize,
-    /// Configurations that meet the goal (before `top`).
+    /// Configurations that meet the goal (before dropping dominated ones and `top`).
     pub met: usize,
     /// Of those, how many buy a device without a known price.
     pub met_unpriced: usize,
@@ -279,17 +280,68 @@ pub fn search(req: &PlanRequest) -> PlanReport {
         }
     }
     plans.sort_by(|a, b| rank(goal.prefer, a, b));
+    let plans = undominated(plans);
+    let mut plans = plans;
     plans.truncate(req.top);
     PlanReport { goal, plans, stats }
 }
 
+/// Drop plans another plan beats on everything: no dearer (a known lower-or-equal price, or
+/// for unpriced hardware the same device types and no more devices), no slower in decode, no
+/// worse in TTFT, peak power and quant bits. Buying 8 cards that AUTO runs as data-parallel
+/// replicas at the speed of 2 is never a useful suggestion. Keeps the ranked order.
+pub fn undominated(plans: Vec<Plan>) -> Vec<Plan> {
+    let devices = |p: &Plan| -> (Vec<String>, u32) {
+        let mut ids: Vec<String> = p.groups.iter().map(|g| g.device_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        (ids, p.groups.iter().map(|g| g.count).sum())
+    };
+    let no_dearer = |a: &Plan, b: &Plan| match (a.purchase_usd, b.purchase_usd) {
+        (Some(x), Some(y)) => x <= y,
+        (None, None) => {
+            let (ia, na) = devices(a);
+            let (ib, nb) = devices(b);
+            ia == ib && na <= nb
+        }
+        _ => false,
+    };
+    let dominates = |a: &Plan, b: &Plan| {
+        no_dearer(a, b)
+            && a.decode_tok_s >= b.decode_tok_s
+            && a.ttft_ms <= b.ttft_ms
+            && a.peak_power_w <= b.peak_power_w
+            && a.bits_per_weight >= b.bits_per_weight
+    };
+    let keep: Vec<bool> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            !plans.iter().enumerate().any(|(j, a)| {
+                // Of two identical plans keep the first.
+                j != i && dominates(a, b) && (j < i || !dominates(b, a))
+            })
+        })
+        .collect();
+    plans
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
+}
+
 /// Order of plans for `prefer`; always total (ties end on the hardware label).
 pub fn rank(prefer: Prefer, a: &Plan, b: &Plan) -> Ordering {
+    // Unpriced hardware ranks after priced, fewer devices and lower board power first (a
+    // rough stand-in for cost).
+    let devices = |p: &Plan| p.groups.iter().map(|g| g.count).sum::<u32>();
     let cheap = |a: &Plan, b: &Plan| match (a.purchase_usd, b.purchase_usd) {
         (Some(x), Some(y)) => x.total_cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
+        (None, None) => devices(a)
+            .cmp(&devices(b))
+            .then_with(|| a.peak_power_w.total_cmp(&b.peak_power_w)),
     };
     let fast = |a: &Plan, b: &Plan| b.decode_tok_s.total_cmp(&a.decode_tok_s);
     let quiet = |a: &Plan, b: &Plan| a.avg_power_w.total_cmp(&b.avg_power_w);
