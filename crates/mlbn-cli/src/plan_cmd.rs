@@ -129,12 +129,13 @@ fn plan_block(out: &mut String, i: usize, p: &Plan) {
 fn stats_line(r: &PlanReport) -> String {
     let s = &r.stats;
     format!(
-        "searched {} configurations ({} configuration×quant pairs): {} full estimates; pruned {} by memory, {} by the bandwidth roofline, {} by budget, {} by power; {} meet the goal{}",
+        "searched {} configurations ({} configuration×quant pairs): {} full estimates; pruned {} by memory, {} by the bandwidth roofline, {} by the TTFT compute floor, {} by budget, {} by power; {} meet the goal{}",
         s.hardware,
         s.candidates,
         s.estimates,
         s.pruned_memory,
         s.pruned_roofline,
+        s.pruned_compute,
         s.pruned_budget,
         s.pruned_power,
         s.met,

@@ -1,7 +1,8 @@
 //! The search's bounds are sound: over the whole bounded space (every hardware configuration
 //! and quant, no pruning) the engine never beats them. A configuration the memory bound
 //! rejects never fits; a fitting configuration never decodes faster than the bandwidth
-//! roofline; no configuration draws less than the idle floor.
+//! roofline or reaches its first token before the compute floor; no configuration draws less
+//! than the idle floor.
 
 mod plan_support;
 
@@ -29,6 +30,14 @@ fn check(model: &str, workload: Workload) -> usize {
                     "{what}: decode {} above roofline {}",
                     est.decode_tok_s,
                     bd.decode_tok_s_max
+                );
+            }
+            if est.fits {
+                assert!(
+                    est.ttft_ms >= bd.ttft_ms_min * (1.0 - 1e-9),
+                    "{what}: ttft {} below compute floor {}",
+                    est.ttft_ms,
+                    bd.ttft_ms_min
                 );
             }
             assert!(

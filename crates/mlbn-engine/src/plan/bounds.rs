@@ -18,6 +18,11 @@
 //!   side by side in a tensor group: so a step also takes at least `layers × min per-layer cost`
 //!   on top. Per-stream decode ≤ `1 / (bytes / Σ bw_eff + layers × min overhead)`. KV reads,
 //!   compute, links and MoE routing only slow it down, and a batch only reads more.
+//! - **Compute floor for TTFT**: prefill multiplies every prompt token through every layer's
+//!   active weights (`2 × active params` FLOPs per token per layer, before attention and
+//!   before the engine's MoE penalty); however the work is split, it runs at no more than the
+//!   sum of the devices' achievable matrix rates (`DeviceRates::matrix_eff`). So TTFT ≥ that
+//!   work / Σ matrix_eff.
 //! - **Power**: a configuration uses at least one of its devices, and a device in use draws at
 //!   least its idle power, so the system's draw in any phase is at least the smallest idle draw
 //!   among its device types (as the power model clamps them). (The power model counts only the
@@ -37,6 +42,8 @@ pub struct Bounds {
     pub usable_bytes: f64,
     /// Upper bound on per-stream decode, tok/s.
     pub decode_tok_s_max: f64,
+    /// Lower bound on time to first token, ms.
+    pub ttft_ms_min: f64,
     /// Lower bound on system power in any phase, W (the smallest idle draw of its devices).
     pub power_w_min: f64,
 }
@@ -55,6 +62,7 @@ pub fn bounds(s: &Scenario) -> Bounds {
     let mut usable = 0.0;
     let mut bw = 0.0;
     let mut overhead_s = f64::INFINITY;
+    let mut matrix = 0.0;
     let mut idle = f64::INFINITY;
     for g in &s.groups {
         let n = f64::from(g.count);
@@ -68,6 +76,7 @@ pub fn bounds(s: &Scenario) -> Bounds {
         );
         usable += n * rates.usable_bytes.max(0.0);
         bw += n * rates.bw_eff.max(0.0);
+        matrix += n * rates.matrix_eff.max(0.0);
         if g.count > 0 && rates.layer_overhead_s.is_finite() {
             overhead_s = overhead_s.min(rates.layer_overhead_s.max(0.0));
         }
@@ -87,7 +96,15 @@ pub fn bounds(s: &Scenario) -> Bounds {
     } else {
         f64::INFINITY
     };
+    let prefill_flops =
+        s.workload.prompt_tokens as f64 * 2.0 * shape.layer_active_params * f64::from(shape.layers);
+    let ttft_ms_min = if matrix > 0.0 && matrix.is_finite() && prefill_flops.is_finite() {
+        prefill_flops / matrix * 1e3
+    } else {
+        0.0
+    };
     Bounds {
+        ttft_ms_min,
         layer_bytes: f64::from(shape.layers) * shape.layer_bytes(),
         usable_bytes: usable,
         decode_tok_s_max,

@@ -186,6 +186,8 @@ pub struct SearchStats {
     pub pruned_power: usize,
     pub pruned_memory: usize,
     pub pruned_roofline: usize,
+    /// Pruned by the compute floor on TTFT.
+    pub pruned_compute: usize,
     pub no_runtime: usize,
     /// Configurations that meet the goal (before dropping dominated ones and `top`).
     pub met: usize,
@@ -265,6 +267,10 @@ pub fn search(req: &PlanRequest) -> PlanReport {
             }
             if goal.decode_tok_s.is_some_and(|t| b.decode_tok_s_max < t) {
                 stats.pruned_roofline += 1;
+                continue;
+            }
+            if goal.ttft_ms.is_some_and(|t| b.ttft_ms_min > t) {
+                stats.pruned_compute += 1;
                 continue;
             }
             stats.estimates += 1;
