@@ -252,9 +252,17 @@ pub(crate) fn estimate_power(
         ));
     }
 
+    // Every device of the scenario draws power, including ones the chosen strategy leaves
+    // idle (AUTO may run a small model on one of two cards): those have no memory record.
+    let records: std::collections::HashMap<DeviceRef, &DeviceMemory> =
+        est.memory.iter().map(|m| (m.device, m)).collect();
+    let all_devices = s.groups.iter().enumerate().flat_map(|(gi, g)| {
+        (0..g.count).map(move |index| (DeviceRef { group: gi, index }, &g.device.id))
+    });
     let mut devices = Vec::with_capacity(est.memory.len());
-    for m in &est.memory {
-        let Some(g) = s.groups.get(m.device.group) else {
+    for (dref, dev_id) in all_devices {
+        let m = records.get(&dref).copied();
+        let Some(g) = s.groups.get(dref.group) else {
             continue;
         };
         let dev = &g.device;
@@ -279,22 +287,23 @@ pub(crate) fn estimate_power(
         );
         let bw_share = ratio(rates.bw_eff, rates.bw_peak);
         let mx_share = ratio(rates.matrix_eff, rates.matrix_peak);
-        let u = match est.utilisation.iter().find(|u| u.device == m.device) {
+        let u = match est.utilisation.iter().find(|u| u.device == dref) {
             Some(u) => PhaseUse {
                 prefill_compute: unit(ratio(u.prefill_compute, mx_share)),
                 prefill_bandwidth: unit(ratio(u.prefill_bandwidth, bw_share)),
                 decode_compute: unit(ratio(u.decode_compute, mx_share)),
                 decode_bandwidth: unit(ratio(u.decode_bandwidth, bw_share)),
             },
+            None if m.is_none() => PhaseUse::default(),
             None => {
                 notes.push(format!(
                     "{}#{}: utilisation derived from the time breakdowns",
-                    m.device_id, m.device.index
+                    dev_id, dref.index
                 ));
-                use_from_breakdowns(est, m.device)
+                use_from_breakdowns(est, dref)
             }
         };
-        let occupancy = unit(ratio(m.total_gb, m.mem_gb));
+        let occupancy = m.map_or(0.0, |m| unit(ratio(m.total_gb, m.mem_gb)));
         let floor = MEMORY_OCCUPANCY_WEIGHT * occupancy;
         let pre_u = u.prefill_compute.max(u.prefill_bandwidth).max(floor);
         let dec_u = unit(u.decode_compute * compute_batch)
@@ -316,8 +325,8 @@ pub(crate) fn estimate_power(
             ));
         }
         devices.push(DevicePower {
-            device: m.device,
-            device_id: m.device_id.clone(),
+            device: dref,
+            device_id: dev_id.clone(),
             idle_w,
             tdp_w,
             assumed_power: assumed,

@@ -26,6 +26,10 @@ fn all_finite(e: &Estimate) -> bool {
                             | "rank"
                             | "disqualified"
                             | "group"
+                            // Power and cost (issue 6): optional by design.
+                            | "tokens_per_usd"
+                            | "usd_per_mtok_with_hardware"
+                            | "hardware"
                     )
                 } else {
                     walk(v)
