@@ -23,10 +23,9 @@
 //!   before the engine's MoE penalty); however the work is split, it runs at no more than the
 //!   sum of the devices' achievable matrix rates (`DeviceRates::matrix_eff`). So TTFT ≥ that
 //!   work / Σ matrix_eff.
-//! - **Power**: a configuration uses at least one of its devices, and a device in use draws at
-//!   least its idle power, so the system's draw in any phase is at least the smallest idle draw
-//!   among its device types (as the power model clamps them). (The power model counts only the
-//!   devices the chosen strategy uses, so the sum of all idle draws would not be a bound.)
+//! - **Power**: every device of the configuration draws at least its idle power in every phase
+//!   (the power model counts devices the strategy leaves unused at idle), so the system's
+//!   draw is at least the sum of idle draws (as the power model clamps them).
 
 use crate::device::DeviceRates;
 use crate::runtime::profile_for;
@@ -44,7 +43,7 @@ pub struct Bounds {
     pub decode_tok_s_max: f64,
     /// Lower bound on time to first token, ms.
     pub ttft_ms_min: f64,
-    /// Lower bound on system power in any phase, W (the smallest idle draw of its devices).
+    /// Lower bound on system power in any phase, W (the sum of idle draws).
     pub power_w_min: f64,
 }
 
@@ -63,7 +62,7 @@ pub fn bounds(s: &Scenario) -> Bounds {
     let mut bw = 0.0;
     let mut overhead_s = f64::INFINITY;
     let mut matrix = 0.0;
-    let mut idle = f64::INFINITY;
+    let mut idle = 0.0;
     for g in &s.groups {
         let n = f64::from(g.count);
         let rates = DeviceRates::new(
@@ -80,9 +79,7 @@ pub fn bounds(s: &Scenario) -> Bounds {
         if g.count > 0 && rates.layer_overhead_s.is_finite() {
             overhead_s = overhead_s.min(rates.layer_overhead_s.max(0.0));
         }
-        if g.count > 0 {
-            idle = idle.min(idle_floor_w(&g.device));
-        }
+        idle += n * idle_floor_w(&g.device);
     }
     let read = f64::from(shape.layers) * shape.layer_read_bytes(1) + shape.output_read_bytes();
     let overhead_s = if overhead_s.is_finite() {
@@ -108,7 +105,7 @@ pub fn bounds(s: &Scenario) -> Bounds {
         layer_bytes: f64::from(shape.layers) * shape.layer_bytes(),
         usable_bytes: usable,
         decode_tok_s_max,
-        power_w_min: if idle.is_finite() { idle } else { 0.0 },
+        power_w_min: idle,
     }
 }
 
