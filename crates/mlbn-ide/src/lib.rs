@@ -17,6 +17,8 @@
 //!   [`inlay_hints`]`(&analysis)`, [`code_fixes`]`(&analysis, span)`. Offsets are bytes;
 //!   converting to UTF-16 positions is the LSP's job.
 //! - [`units`] formats figures the same way everywhere (`18.2 tok/s`, `42.5 GB`).
+//! - [`plan::plan`]`(&analysis, &opts, top)`: reverse planning — ranked configurations for a
+//!   scenario with a goal (`target decode=30tok/s`), upgrade advice for one without.
 #![forbid(unsafe_code)]
 
 mod editor;
