@@ -4,6 +4,7 @@
 //! It may depend on ide, engine and syntax; it returns strings and bytes and writes no files.
 #![forbid(unsafe_code)]
 
+pub mod image;
 mod report;
 mod snippet;
 

@@ -73,6 +73,20 @@ fn engine_text_cut(s: &str) -> String {
                 continue;
             }
         }
+        // Which resource binds is the engine's call too.
+        let mut line = line.to_string();
+        for label in [
+            "offload (host memory / link)",
+            "memory bandwidth",
+            "network between devices",
+            "runtime overhead",
+            "compute",
+            "other",
+        ] {
+            line = line.replace(&format!("({label} bound"), "(<bound> bound");
+            line = line.replace(&format!("· {label} bound"), "· <bound> bound");
+        }
+        let line = line.as_str();
         if let Some(i) = line.find("strategy  ").filter(|_| in_speed) {
             out.push(format!("{}strategy  <engine summary>", &line[..i]));
         } else if line.starts_with("**Strategy**:") {

@@ -8,7 +8,8 @@
 
 use crate::Span;
 
-/// A whole file: one or more scenarios separated by `---` lines.
+/// A whole file: one or more scenarios separated by `---` lines. A scenario with no
+/// statements (an empty file, a trailing `---`) is not listed, so an empty file has none.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceFile {
     pub scenarios: Vec<Scenario>,

@@ -409,3 +409,10 @@ fn a_number_and_a_unit_word_join_only_in_quantity_positions() {
     assert_eq!(format("target power <= 1200 W"), "target power<=1200W\n");
     assert_eq!(args("price 5 k").len(), 2);
 }
+
+#[test]
+fn empty_scenarios_are_not_listed() {
+    assert!(parse("").file.scenarios.is_empty());
+    assert!(parse("# only a comment\n").file.scenarios.is_empty());
+    assert_eq!(parse("---\na\n---\n---\nb\n---").file.scenarios.len(), 2);
+}
