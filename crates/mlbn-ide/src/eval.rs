@@ -544,16 +544,25 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     let decode_prompt = if bench_tg { 0 } else { prompt };
 
     // Multi-device rows: the strategy the run used (llama.cpp splits layers by default; rows
-    // that say "tensor parallel" used it) and the interconnect column when it names a link.
+    // that say "tensor parallel" used it — "not tensor parallel" does not count) and the
+    // interconnect column when it names a link.
     let text = format!("{runtime_text} {notes}").to_ascii_lowercase();
-    let strategy =
-        if text.contains("tensor parallel") || text.contains("tp8") || text.contains("-tp ") {
-            StrategyRequest::Tensor
-        } else if runtime.family.eq_ignore_ascii_case("llama.cpp") {
-            StrategyRequest::Pipeline
-        } else {
-            StrategyRequest::Auto
-        };
+    let says_tp = (text.contains("tensor parallel") && !text.contains("not tensor parallel"))
+        || text.contains("tensor-parallel-size")
+        || text.contains("tp_size")
+        || text.contains("tp8")
+        || text.contains("-tp ");
+    let strategy = if count <= 1 {
+        StrategyRequest::Auto
+    } else if text.contains("layer split") {
+        StrategyRequest::Pipeline
+    } else if says_tp {
+        StrategyRequest::Tensor
+    } else if runtime.family.eq_ignore_ascii_case("llama.cpp") {
+        StrategyRequest::Pipeline
+    } else {
+        StrategyRequest::Auto
+    };
     let interconnect = get("interconnect").to_ascii_lowercase();
     let link = if interconnect.contains("thunderbolt 5") && interconnect.contains("rdma") {
         cat.link_by_id("tb5-rdma").cloned()

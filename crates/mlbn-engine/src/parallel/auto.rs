@@ -494,7 +494,7 @@ fn enumerate(cx: &Cx) -> Vec<Cand> {
     for c in &mut out {
         if c.core.is_none() && c.disq.is_none() {
             if let Some(l) = &c.layout {
-                let (core, unfit) = layout::evaluate(cx, l);
+                let (core, unfit) = layout::evaluate_with(cx, l, false);
                 c.disq = unfit;
                 c.core = Some(core);
             }
@@ -688,7 +688,11 @@ pub(crate) fn run(cx: &Cx, findings: &mut Vec<Finding>) -> Core {
     // What the user could change: a faster link for the best tensor-style candidate.
     improvements(cx, &cands, &win_est, findings);
 
-    let win_c = cands.swap_remove(win);
+    let mut win_c = cands.swap_remove(win);
+    if let Some(l) = &win_c.layout {
+        // Candidates skipped the compute-bound batch search; the winner gets it.
+        win_c.core = Some(layout::evaluate(cx, l).0);
+    }
     if let Some(l) = &win_c.layout {
         if let Some(c) = &win_c.core {
             slow_link_finding(cx, l, c, findings);

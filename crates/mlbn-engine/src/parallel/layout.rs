@@ -19,11 +19,12 @@ use crate::validate;
 const GB: f64 = 1e9;
 /// Activations travel between devices in 16-bit (serving runtimes keep bf16 hidden states).
 const ACT_BYTES: f64 = 2.0;
-/// Fixed cost of one MoE layer in the serving runtimes (vLLM, SGLang, TRT-LLM) at small
-/// batch, microseconds: router GEMM, top-k, token permute/unpermute and the chain of grouped
-/// expert GEMM launches. Calibrated on the multi-GPU MoE rows of `shared/benchmarks` (8x B200
-/// DeepSeek-R1 TRT-LLM without MTP; 4x Arc Pro B70 vLLM MoE runs: 100-160 us per layer beyond
-/// weight reads and all-reduces).
+/// Fixed cost of one MoE layer at small batch in the runtimes that run it as a chain of
+/// separate kernels (vLLM, SGLang, TRT-LLM, MLX/exo), microseconds: router GEMM, top-k, token
+/// permute/unpermute and the grouped expert GEMM launches. Calibrated on the multi-device MoE
+/// rows of `shared/benchmarks` (8x B200 DeepSeek-R1 TRT-LLM without MTP; 4x Arc Pro B70 vLLM
+/// MoE runs; exo DeepSeek V3.1 / Kimi K2 on M3 Ultra clusters: 100-160 us per layer beyond
+/// weight reads and all-reduces). llama.cpp's per-layer costs are in its runtime profile.
 pub const MOE_LAYER_US: f64 = 100.0;
 
 /// Pipeline hand-over bytes per hidden element (fp32, as the engine's pipeline uses).
@@ -134,7 +135,7 @@ fn dev_step(cx: &Cx, d: usize, sh: Share, lay: &Layout, ctx: u64, b: u32) -> Ste
         kv_s,
         excess_s: (comp - weights_s - kv_s).max(0.0),
         overhead_s: sh.layers * cx.profile.layer_overhead_us * 1e-6
-            + if cx.one_shot {
+            + if cx.moe_chain {
                 sh.layers * moe_share(cx) * MOE_LAYER_US * 1e-6
             } else {
                 0.0
@@ -358,6 +359,12 @@ fn replica_prefill(
 
 /// Cost `lay` over `cx`'s devices. Returns the core result and, when it does not fit, why.
 pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
+    evaluate_with(cx, lay, true)
+}
+
+/// [`evaluate`]; `full = false` skips the search for the batch where compute binds (AUTO's
+/// candidates do not need it; the winner is evaluated in full).
+pub(crate) fn evaluate_with(cx: &Cx, lay: &Layout, full: bool) -> (Core, Option<String>) {
     let s = cx.s;
     let w = s.workload;
     let batch = w.batch.max(1);
@@ -468,7 +475,7 @@ pub(crate) fn evaluate(cx: &Cx, lay: &Layout) -> (Core, Option<String>) {
     }
     let mut compute_from = None;
     let mut bsz: u32 = 1;
-    while bsz <= validate::MAX_BATCH {
+    while full && bsz <= validate::MAX_BATCH {
         let (bd, _, _) = replica_step(cx, lay, rep0, ctx, bsz);
         if bd.compute_ms > 0.0 {
             compute_from = Some(bsz.saturating_mul(nrep));

@@ -92,8 +92,10 @@ pub(crate) struct Cx<'a> {
     pub profile: &'static RuntimeProfile,
     /// Software cost of one collective, seconds.
     pub launch_s: f64,
-    /// Serving runtime with one-shot all-reduce kernels (and its MoE kernel chain).
+    /// Serving runtime with one-shot all-reduce kernels.
     pub one_shot: bool,
+    /// The runtime pays [`layout::MOE_LAYER_US`] per MoE layer.
+    pub moe_chain: bool,
     /// KV bytes of one layer at the allocated context for the whole batch.
     pub kv_layer_alloc: f64,
     /// Activations + runtime memory per device, bytes.
@@ -149,6 +151,10 @@ impl<'a> Cx<'a> {
             profile,
             launch_s: collectives::launch_s(&s.runtime.family, profile),
             one_shot: collectives::one_shot_all_reduce(&s.runtime.family),
+            moe_chain: collectives::one_shot_all_reduce(&s.runtime.family)
+                || ["exo", "mlx"]
+                    .iter()
+                    .any(|f| s.runtime.family.to_ascii_lowercase().contains(f)),
             kv_layer_alloc: shape.kv_bytes(1.0, s.workload.allocated_ctx_tokens().max(1)) * batch,
             fixed_base: activation_bytes(shape, ubatch) + profile.mem_overhead_gb * GB,
             ubatch,
@@ -157,30 +163,39 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The slowest link among a set of devices (what their collectives pay).
+    /// The slowest link among a set of devices (what their collectives pay). Allocation-free:
+    /// it runs for every stage of every candidate.
     pub fn link_among(&self, members: &[usize]) -> LinkCost {
-        let mut groups: Vec<usize> = members.iter().map(|&i| self.devs[i].r.group).collect();
-        groups.sort_unstable();
-        let multi_group = groups.first() != groups.last();
-        groups.dedup();
+        let Some(&first) = members.first() else {
+            return LinkCost {
+                bw: 1e15,
+                latency_s: 0.0,
+            };
+        };
+        let g0 = self.devs[first].r.group;
+        let multi_group = members.iter().any(|&i| self.devs[i].r.group != g0);
         let mut best: Option<LinkCost> = if multi_group {
             Some(self.inter.0)
         } else {
             None
         };
-        for g in groups {
-            let count = members
-                .iter()
-                .filter(|&&i| self.devs[i].r.group == g)
-                .count();
+        for (g, (l, _)) in self.group_links.iter().enumerate() {
+            let mut count = 0;
+            for &i in members {
+                if self.devs[i].r.group == g {
+                    count += 1;
+                    if count >= 2 {
+                        break;
+                    }
+                }
+            }
             if count >= 2 {
-                let l = self.group_links[g].0;
                 best = Some(match best {
                     Some(b) => LinkCost {
                         bw: b.bw.min(l.bw),
                         latency_s: b.latency_s.max(l.latency_s),
                     },
-                    None => l,
+                    None => *l,
                 });
             }
         }
