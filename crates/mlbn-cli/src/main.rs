@@ -8,6 +8,7 @@
 mod catalog_cmd;
 mod input;
 mod json;
+mod plan_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use input::{Source, read_input, read_path};
@@ -84,6 +85,18 @@ enum Command {
         #[arg(long, value_enum)]
         by: Option<EvalBy>,
     },
+    /// Reverse planning: for a scenario with a goal (`target decode=30tok/s ttft<2s ctx=32k`,
+    /// `budget $6000`, `power<1200W`, `prefer cheap|fast|quiet`, `have 1x rtx4090`), the
+    /// ranked configurations that meet it; without a goal, upgrade advice.
+    Plan {
+        /// A .mlbn file, the scenario text itself, or `-` for stdin.
+        input: String,
+        #[arg(long)]
+        json: bool,
+        /// How many plans to show (1-50).
+        #[arg(long, default_value_t = mlbn_engine::plan::DEFAULT_TOP)]
+        top: usize,
+    },
     /// List or search the catalog.
     Catalog {
         #[arg(value_enum)]
@@ -126,6 +139,7 @@ fn main() -> ExitCode {
         Command::Check { files } => cmd_check(&files, err_color),
         Command::Fmt { check, files } => cmd_fmt(&files, check),
         Command::Eval { csv, out, by } => cmd_eval(&csv, out.as_deref(), by),
+        Command::Plan { input, json, top } => cmd_plan(&input, json, top, err_color),
         Command::Catalog { table, query, json } => {
             catalog_cmd::run(table, query.as_deref(), json).map_err(Fatal)
         }
@@ -180,8 +194,15 @@ fn cmd_analyze(
 ) -> Result<ExitCode, Fatal> {
     let src = read_input(input).map_err(Fatal)?;
     let analysis = analyze_source(&src);
+    let opts = AnalyzeOptions::builtin();
+    // A scenario with a goal also gets its plans (reverse planning).
+    let plans = mlbn_ide::plan::has_goal(&analysis, opts.catalog)
+        .then(|| mlbn_ide::plan::plan(&analysis, &opts, mlbn_engine::plan::DEFAULT_TOP));
     if json {
-        let value = json::analysis_json(&src.name, &analysis);
+        let mut value = json::analysis_json(&src.name, &analysis);
+        if let (Some(p), Some(obj)) = (&plans, value.as_object_mut()) {
+            obj.insert("plans".to_string(), plan_cmd::to_json(p));
+        }
         let text = serde_json::to_string_pretty(&value)
             .map_err(|e| Fatal(format!("cannot encode JSON: {e}")))?;
         print(&(text + "\n"))?;
@@ -201,12 +222,50 @@ fn cmd_analyze(
         eprintln!("mlbn: {} in {}", summary(&errors), src.name);
         return Ok(ExitCode::from(1));
     }
-    let report = if markdown {
+    let mut report = if markdown {
         mlbn_render::markdown_report(&analysis)
     } else {
         mlbn_render::text_report(&analysis, &ReportOptions { color: out_color })
     };
+    if let Some(p) = &plans {
+        report.push('\n');
+        report.push_str(&plan_cmd::render(p, &plan_cmd::model_names(&analysis)));
+    }
     print(&report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_plan(input: &str, json: bool, top: usize, err_color: bool) -> Result<ExitCode, Fatal> {
+    if !(1..=mlbn_ide::plan::MAX_TOP).contains(&top) {
+        return Err(Fatal(format!(
+            "--top must be between 1 and {}",
+            mlbn_ide::plan::MAX_TOP
+        )));
+    }
+    let src = read_input(input).map_err(Fatal)?;
+    let analysis = analyze_source(&src);
+    if analysis.has_errors() && !json {
+        let errors: Vec<_> = analysis.errors().cloned().collect();
+        eprint!(
+            "{}",
+            render_diagnostics(
+                &src.name,
+                &src.text,
+                &errors,
+                &SnippetOptions { color: err_color }
+            )
+        );
+        eprintln!("mlbn: {} in {}", summary(&errors), src.name);
+        return Ok(ExitCode::from(1));
+    }
+    let plans = mlbn_ide::plan::plan(&analysis, &AnalyzeOptions::builtin(), top);
+    if json {
+        let text = serde_json::to_string_pretty(&plan_cmd::to_json(&plans))
+            .map_err(|e| Fatal(format!("cannot encode JSON: {e}")))?;
+        print(&(text + "\n"))?;
+        return Ok(exit_for(&analysis));
+    }
+    print(&plan_cmd::render(&plans, &plan_cmd::model_names(&analysis)))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -35,6 +35,7 @@ pub mod estimate;
 mod findings;
 mod fix_effects;
 pub mod parallel;
+pub mod plan;
 pub mod power;
 pub mod runtime;
 pub mod scenario;

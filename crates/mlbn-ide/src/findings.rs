@@ -16,6 +16,13 @@ use mlbn_syntax::{Diagnostic, Fix, Severity, Span, TextEdit};
 /// scenario's runtime family (GGUF for llama.cpp, MLX for MLX, FP8/INT4 for servers), so a fix
 /// never switches to a format the runtime cannot load.
 fn alt_quants(cat: &Catalog, r: &ResolvedScenario) -> Vec<mlbn_catalog::Quant> {
+    let mut out = quants_for_family(cat, &r.runtime.family);
+    out.retain(|q| q.id != r.quant.id);
+    out
+}
+
+/// The common weight formats a runtime family loads (reverse planning tries these).
+pub(crate) fn quants_for_family(cat: &Catalog, family: &str) -> Vec<mlbn_catalog::Quant> {
     const GGUF: &[&str] = &[
         "f16", "bf16", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k",
     ];
@@ -37,7 +44,7 @@ fn alt_quants(cat: &Catalog, r: &ResolvedScenario) -> Vec<mlbn_catalog::Quant> {
         "gptq-int4",
         "nvfp4",
     ];
-    let ids: Vec<&str> = match r.runtime.family.as_str() {
+    let ids: Vec<&str> = match family {
         "mlx" => MLX.to_vec(),
         "vllm" | "sglang" | "trt-llm" => SERVER.to_vec(),
         "exo" => MLX.iter().chain(GGUF).copied().collect(),
@@ -46,7 +53,6 @@ fn alt_quants(cat: &Catalog, r: &ResolvedScenario) -> Vec<mlbn_catalog::Quant> {
     let mut out: Vec<mlbn_catalog::Quant> = Vec::new();
     for id in ids {
         if let Some(q) = cat.quant_by_id(id)
-            && q.id != r.quant.id
             && !out.iter().any(|o| o.id == q.id)
         {
             out.push(q.clone());

@@ -17,11 +17,14 @@
 //!   [`inlay_hints`]`(&analysis)`, [`code_fixes`]`(&analysis, span)`. Offsets are bytes;
 //!   converting to UTF-16 positions is the LSP's job.
 //! - [`units`] formats figures the same way everywhere (`18.2 tok/s`, `42.5 GB`).
+//! - [`plan::plan`]`(&analysis, &opts, top)`: reverse planning — ranked configurations for a
+//!   scenario with a goal (`target decode=30tok/s`), upgrade advice for one without.
 #![forbid(unsafe_code)]
 
 mod editor;
 pub mod eval;
 mod findings;
+pub mod plan;
 pub mod references;
 mod resolve;
 pub mod units;
@@ -133,6 +136,7 @@ pub fn analyze_parsed(text: &str, parsed: Parsed, opts: &AnalyzeOptions) -> Anal
         .collect();
     let mut semantic = Vec::new();
     let mut scenarios = resolve::resolve_file(&parsed.file, opts, &error_spans, &mut semantic);
+    plan::goal_diagnostics(&parsed.file, opts.catalog, &error_spans, &mut semantic);
     for s in &mut scenarios {
         if let Ok(r) = &s.resolved {
             let (estimate, diags) = findings::estimate(opts.catalog, r);

@@ -507,15 +507,13 @@ impl<'a> Resolver<'a> {
                 StatementKind::Strategy(s) => self.strategy(s, st.span, &mut d),
                 StatementKind::DeviceDef(_) => {}
                 StatementKind::Directive(dir) => self.directive(dir, st.span, &mut d),
-                StatementKind::Have(_) => self.diags.push(Diagnostic::new(
-                    mlbn_syntax::Severity::Info,
-                    "not_supported_yet",
-                    "`have` (reverse planning) is not supported yet; this statement is ignored",
-                    st.span,
-                )),
+                // Reverse planning statements are checked by `crate::plan`.
+                StatementKind::Have(_) => {}
                 StatementKind::Options(opts) => {
                     for kv in opts {
-                        self.workload_option(kv, &mut d);
+                        if !crate::plan::is_goal_option(kv) {
+                            self.workload_option(kv, &mut d);
+                        }
                     }
                 }
                 StatementKind::Phrase(p) => self.phrase(&p.words, &p.options, st.span, &mut d),
@@ -1249,14 +1247,8 @@ impl<'a> Resolver<'a> {
                     d.layout = Some(w);
                 }
             }
-            "target" | "budget" | "prefer" => self.diags.push(Diagnostic::new(
-                mlbn_syntax::Severity::Info,
-                "not_supported_yet",
-                format!(
-                    "`{kw}` (reverse planning) is not supported yet; this statement is ignored"
-                ),
-                span,
-            )),
+            // Reverse planning goals are checked by `crate::plan`.
+            "target" | "budget" | "prefer" => {}
             _ => self.err(
                 "unknown_directive",
                 format!("`{}` is not a keyword mlbn knows", dir.keyword.text),
@@ -1924,7 +1916,7 @@ fn default_quant(cat: &Catalog, devices: &[ResolvedDevice]) -> Option<Quant> {
 
 /// llama.cpp for consumer hardware, MLX for Macs, vLLM for datacenter GPUs, exo for mixed
 /// clusters of different vendors; the backend follows the first device.
-fn default_runtime(
+pub(crate) fn default_runtime(
     cat: &Catalog,
     devices: &[ResolvedDevice],
     quant_format: Option<&str>,
