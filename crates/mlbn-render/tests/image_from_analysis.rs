@@ -94,3 +94,29 @@ fn chart_views_from_the_estimate() {
     let (_, e) = analysed("rtx4090; llama3-8b q4; pipeline");
     assert!(auto_chart_view(&e, "t", Theme::Dark).is_none());
 }
+
+#[test]
+fn phase_split_roles_and_kv_stream() {
+    let (r, e) = analysed(
+        "dgx-spark + mac-m3-ultra-512 over 10gbe\nllama3.1-8b fp16 prompt=8k gen=512\nruntime exo\nphase-split",
+    );
+    let v = topology_view(Catalog::builtin(), &r, &e, "t", "h", Theme::Dark);
+    let roles: Vec<&str> = v.nodes.iter().map(|n| n.role.as_str()).collect();
+    assert_eq!(roles, ["prefill", "decode"]);
+    // Phase split has no slowest pipeline stage to blame.
+    assert!(v.nodes.iter().all(|n| !n.is_bottleneck));
+    match &v.flow {
+        Flow::PhaseSplit {
+            prefill,
+            decode,
+            kv_stream_link,
+        } => {
+            assert_eq!(
+                (prefill.as_slice(), decode.as_slice()),
+                (&[0][..], &[1][..])
+            );
+            assert_eq!(*kv_stream_link, Some(0));
+        }
+        f => panic!("{f:?}"),
+    }
+}

@@ -112,7 +112,10 @@ pub fn topology_view(
         .max_by(|a, b| a.1.overflow_gb.total_cmp(&b.1.overflow_gb))
     {
         nodes[i].is_bottleneck = true;
-    } else if e.strategy.stages.len() > 1
+    } else if matches!(
+        e.strategy.kind,
+        StrategyKind::Pipeline | StrategyKind::Hybrid
+    ) && e.strategy.stages.len() > 1
         && let Some(s) = e
             .strategy
             .stages
