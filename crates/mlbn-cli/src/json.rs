@@ -99,6 +99,10 @@ fn scenario(text: &str, a: &Analysis, i: usize, s: &ScenarioAnalysis) -> Value {
         "ttft_ms": null,
         "total_s": null,
         "power_w": null,
+        "power": null,
+        "auto": null,
+        "phase_split": null,
+        "reference": s.reference,
         "memory": [],
         "strategy": null,
         "devices": [],
@@ -122,6 +126,10 @@ fn scenario(text: &str, a: &Analysis, i: usize, s: &ScenarioAnalysis) -> Value {
         obj.insert("ttft_ms".into(), json!(e.ttft_ms));
         obj.insert("total_s".into(), json!(e.total_s));
         obj.insert("memory".into(), json!(e.memory));
+        obj.insert("power_w".into(), json!(e.power.decode_w));
+        obj.insert("power".into(), json!(e.power));
+        obj.insert("auto".into(), json!(e.auto));
+        obj.insert("phase_split".into(), json!(e.phase_split));
         if let Some(Value::Object(st)) = obj.get_mut("strategy") {
             st.insert("chosen".into(), json!(e.strategy.kind));
             st.insert("summary".into(), json!(e.strategy.summary));
@@ -154,6 +162,10 @@ pub fn analysis_json(source: &str, a: &Analysis) -> Value {
         "ttft_ms",
         "total_s",
         "power_w",
+        "power",
+        "auto",
+        "phase_split",
+        "reference",
         "memory",
         "strategy",
         "devices",

@@ -47,6 +47,30 @@ enum EvalBy {
     Hardware,
 }
 
+/// PNG pictures of the first analysed scenario, written beside the report.
+#[derive(clap::Args, Default)]
+struct Pictures {
+    /// Write the topology picture (1200x760 PNG) to this file.
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
+    /// Write AUTO's ranked candidates as a chart (1000x380 PNG; needs `auto`).
+    #[arg(long, value_name = "FILE")]
+    chart_auto: Option<PathBuf>,
+    /// Write memory per device as a chart (1000x340 PNG).
+    #[arg(long, value_name = "FILE")]
+    chart_memory: Option<PathBuf>,
+    /// Colours of the pictures.
+    #[arg(long, value_enum, default_value = "dark")]
+    theme: ThemeChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum ThemeChoice {
+    #[default]
+    Dark,
+    Light,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a scenario: memory fit, prefill, decode, TTFT, what binds, findings.
@@ -59,6 +83,8 @@ enum Command {
         /// Print the report as Markdown.
         #[arg(long)]
         markdown: bool,
+        #[command(flatten)]
+        pictures: Pictures,
     },
     /// Check files for errors and print them like a compiler (exit 1 on errors).
     Check {
@@ -135,7 +161,8 @@ fn main() -> ExitCode {
             input,
             json,
             markdown,
-        } => cmd_analyze(&input, json, markdown, out_color, err_color),
+            pictures,
+        } => cmd_analyze(&input, json, markdown, &pictures, out_color, err_color),
         Command::Check { files } => cmd_check(&files, err_color),
         Command::Fmt { check, files } => cmd_fmt(&files, check),
         Command::Eval { csv, out, by } => cmd_eval(&csv, out.as_deref(), by),
@@ -189,6 +216,7 @@ fn cmd_analyze(
     input: &str,
     json: bool,
     markdown: bool,
+    pictures: &Pictures,
     out_color: bool,
     err_color: bool,
 ) -> Result<ExitCode, Fatal> {
@@ -198,6 +226,7 @@ fn cmd_analyze(
     // A scenario with a goal also gets its plans (reverse planning).
     let plans = mlbn_ide::plan::has_goal(&analysis, opts.catalog)
         .then(|| mlbn_ide::plan::plan(&analysis, &opts, mlbn_engine::plan::DEFAULT_TOP));
+    write_pictures(&analysis, pictures)?;
     if json {
         let mut value = json::analysis_json(&src.name, &analysis);
         if let (Some(p), Some(obj)) = (&plans, value.as_object_mut()) {
@@ -267,6 +296,60 @@ fn cmd_plan(input: &str, json: bool, top: usize, err_color: bool) -> Result<Exit
     }
     print(&plan_cmd::render(&plans, &plan_cmd::model_names(&analysis)))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Render the requested pictures of the first scenario with an estimate and write them.
+fn write_pictures(a: &mlbn_ide::Analysis, p: &Pictures) -> Result<(), Fatal> {
+    use mlbn_render::image;
+    if p.png.is_none() && p.chart_auto.is_none() && p.chart_memory.is_none() {
+        return Ok(());
+    }
+    let Some((r, e)) = a
+        .scenarios
+        .iter()
+        .find_map(|s| Some((s.resolved.as_ref().ok()?, s.estimate.as_ref()?)))
+    else {
+        return Err(Fatal(
+            "no scenario could be analysed, so there is no picture".into(),
+        ));
+    };
+    let theme = match p.theme {
+        ThemeChoice::Dark => image::Theme::Dark,
+        ThemeChoice::Light => image::Theme::Light,
+    };
+    let title = mlbn_render::picture_title(r);
+    let write = |path: &Path, bytes: Result<Vec<u8>, image::RenderError>| {
+        let bytes = bytes.map_err(|e| Fatal(format!("cannot draw {}: {e}", path.display())))?;
+        std::fs::write(path, bytes)
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
+    };
+    if let Some(path) = &p.png {
+        let view = image::topology_view(
+            mlbn_catalog::Catalog::builtin(),
+            r,
+            e,
+            &title,
+            &mlbn_render::picture_headline(r, e),
+            theme,
+        );
+        let (w, h) = image::TOPOLOGY_SIZE_PX;
+        write(path, image::render_topology_png(&view, w, h))?;
+    }
+    if let Some(path) = &p.chart_auto {
+        let Some(view) = image::auto_chart_view(e, &title, theme) else {
+            return Err(Fatal(
+                "--chart-auto needs a scenario with `auto` as its strategy".into(),
+            ));
+        };
+        let (w, h) = image::AUTO_CHART_SIZE_PX;
+        write(path, image::render_auto_chart_png(&view, w, h))?;
+    }
+    if let Some(path) = &p.chart_memory {
+        let view = image::memory_chart_view(r, e, &title, theme);
+        let (w, h) = image::MEMORY_CHART_SIZE_PX;
+        write(path, image::render_memory_chart_png(&view, w, h))?;
+    }
+    Ok(())
 }
 
 fn exit_for(a: &mlbn_ide::Analysis) -> ExitCode {

@@ -364,3 +364,71 @@ fn json_output_and_docs_agree() {
         );
     }
 }
+
+#[test]
+fn json_carries_power_auto_and_reference() {
+    let o = mlbn(&["analyze", "--json", &example("2x-rtx4090-llama3-70b.mlbn")]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &v["scenarios"][0];
+    let power_w = s["power_w"].as_f64().expect("power_w is filled");
+    assert!(power_w > 100.0, "{power_w}");
+    assert_eq!(s["power"]["decode_w"].as_f64(), Some(power_w));
+    assert!(s["power"]["usd_per_day"].as_f64().unwrap() > 0.0);
+    assert_eq!(s["power"]["devices"].as_array().unwrap().len(), 2);
+    assert!(s["auto"]["winner"].is_string());
+    assert!(s["auto"]["candidates"].as_array().unwrap().len() > 1);
+    assert!(s["phase_split"].is_null());
+    assert_eq!(v["power_w"], s["power_w"]);
+
+    let o = mlbn(&["analyze", "--json", "rtx3070; llama3-8b q4_k_m"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["reference"]["measured_decode_tok_s"].as_f64().unwrap() > 0.0,
+        "{}",
+        v["reference"]
+    );
+}
+
+#[test]
+fn analyze_writes_png_pictures() {
+    let dir = std::env::temp_dir().join(format!("mlbn-png-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let topo = dir.join("topology.png");
+    let auto = dir.join("auto.png");
+    let mem = dir.join("memory.png");
+    let o = mlbn(&[
+        "analyze",
+        &example("2x-rtx4090-llama3-70b.mlbn"),
+        "--png",
+        topo.to_str().unwrap(),
+        "--theme",
+        "light",
+        "--chart-auto",
+        auto.to_str().unwrap(),
+        "--chart-memory",
+        mem.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Power & cost"));
+    // Width and height from the PNG header (IHDR), as documented in the --help text.
+    let size = |p: &std::path::Path| {
+        let b = std::fs::read(p).unwrap();
+        assert_eq!(&b[..8], b"\x89PNG\r\n\x1a\n", "{}", p.display());
+        let be = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        (be(16), be(20))
+    };
+    assert_eq!(size(&topo), (1200, 760));
+    assert_eq!(size(&auto), (1000, 380));
+    assert_eq!(size(&mem), (1000, 340));
+
+    // No `auto`: the AUTO chart cannot be drawn, and the command says so.
+    let o = mlbn(&[
+        "analyze",
+        "rtx4090; llama3-8b q4; pipeline",
+        "--chart-auto",
+        dir.join("none.png").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("auto"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}

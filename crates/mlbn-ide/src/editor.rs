@@ -761,10 +761,12 @@ fn scenario_hints(s: &ScenarioAnalysis, r: &ResolvedScenario, out: &mut Vec<Inla
         out.push(InlayHint {
             offset: span.end,
             label: format!(
-                "{head} · {} tok/s decode · {} tok/s prefill · TTFT {}",
+                "{head} · {} tok/s decode · {} tok/s prefill · TTFT {} · {:.0} W · ${:.2}/day",
                 short_rate(e.decode_tok_s),
                 short_rate(e.prefill_tok_s),
-                short_time(e.ttft_ms)
+                short_time(e.ttft_ms),
+                e.power.decode_w,
+                e.power.usd_per_day
             ),
         });
     }

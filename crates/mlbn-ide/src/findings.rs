@@ -101,6 +101,10 @@ pub fn engine_scenario(cat: &Catalog, r: &ResolvedScenario) -> Scenario {
         s.host = HostMemory::new(h.mem_gb.unwrap_or(d.mem_gb), h.bw_gbps.unwrap_or(d.bw_gbps));
     }
     s.power = PowerPrices::new(r.power.usd_per_kwh, r.power.hours_per_day);
+    s.power.hardware_price_usd = r.price_usd;
+    s.power.amortisation_years = r.years;
+    // `years` without a `price`: amortise the catalog's device prices over those years.
+    s.power.catalog_hardware_price = r.price_usd.is_none() && r.years.is_some();
     s.alt_quants = alt_quants(cat, r);
     s
 }

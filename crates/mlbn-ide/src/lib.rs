@@ -95,6 +95,8 @@ pub struct ScenarioAnalysis {
     pub resolved: Result<ResolvedScenario, String>,
     /// The engine's answer, when the scenario resolved.
     pub estimate: Option<Estimate>,
+    /// The closest measured run from the bundled benchmarks, when one matches.
+    pub reference: Option<references::Reference>,
 }
 
 impl Analysis {
@@ -141,6 +143,8 @@ pub fn analyze_parsed(text: &str, parsed: Parsed, opts: &AnalyzeOptions) -> Anal
         if let Ok(r) = &s.resolved {
             let (estimate, diags) = findings::estimate(opts.catalog, r);
             semantic.extend(diags);
+            s.reference =
+                references::find_reference(&findings::engine_scenario(opts.catalog, r), &estimate);
             s.estimate = Some(estimate);
         }
     }

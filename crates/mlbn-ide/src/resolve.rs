@@ -356,6 +356,7 @@ pub(crate) fn resolve_file(
                 span: scenario.span,
                 resolved,
                 estimate: None,
+                reference: None,
             }
         })
         .collect()

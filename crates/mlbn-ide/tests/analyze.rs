@@ -340,3 +340,27 @@ fn shorthand_quants_follow_the_runtime_and_explicit_formats_pick_it() {
         .unwrap();
     assert_eq!(d.fixes[0].edits[0].new_text, "mlx-4bit-g64");
 }
+
+#[test]
+fn hardware_price_and_years_reach_the_power_model() {
+    let est = |text: &str| {
+        let a = mlbn_ide::analyze(text, &mlbn_ide::AnalyzeOptions::builtin());
+        assert!(!a.has_errors(), "{:#?}", a.diagnostics);
+        a.scenarios[0].estimate.clone().expect("estimated")
+    };
+    let e = est("rtx4090; llama3-8b q4\nprice $1599\nyears 2");
+    let h = e.power.hardware.expect("amortised");
+    assert_eq!(
+        (h.price_usd, h.amortisation_years, h.from_catalog),
+        (1599.0, 2.0, false)
+    );
+    assert!(e.power.decode.usd_per_mtok_with_hardware.unwrap() > e.power.decode.usd_per_mtok);
+    // `years` alone amortises the catalog's price of the devices.
+    let h = est("rtx4090; llama3-8b q4\nyears 3")
+        .power
+        .hardware
+        .expect("amortised");
+    assert!(h.from_catalog && h.price_usd > 0.0 && h.amortisation_years == 3.0);
+    // Neither: no hardware share.
+    assert!(est("rtx4090; llama3-8b q4").power.hardware.is_none());
+}

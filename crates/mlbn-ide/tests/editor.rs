@@ -101,6 +101,14 @@ fn inlay_hints_are_short_and_on_the_right_lines() {
         .expect("strategy hint");
     assert!(last.label.starts_with("auto"), "{}", last.label);
     assert!(last.label.contains("tok/s decode"), "{}", last.label);
+    // Power and running cost close the strategy hint: `· 462 W · $0.45/day`.
+    let tail: Vec<&str> = last.label.rsplit(" · ").take(2).collect();
+    assert!(
+        tail[0].starts_with('$') && tail[0].ends_with("/day"),
+        "{}",
+        last.label
+    );
+    assert!(tail[1].ends_with(" W"), "{}", last.label);
     for h in &hints {
         assert!(
             h.label.chars().count() <= 90,

@@ -258,6 +258,26 @@ fn scenario_title(i: usize, n: usize, r: &ResolvedScenario) -> String {
     }
 }
 
+/// Title of a picture of the scenario: "Llama 3 70B Q4_K_M on 2x RTX 4090".
+pub fn picture_title(r: &ResolvedScenario) -> String {
+    scenario_title(0, 1, r)
+}
+
+/// Headline numbers under a picture's title: "tensor · 18.2 tok/s decode · TTFT 1.5 s · 780 W".
+pub fn picture_headline(r: &ResolvedScenario, e: &Estimate) -> String {
+    let strategy = match &e.auto {
+        Some(a) => format!("auto → {}", a.winner),
+        None => r.strategy.label(),
+    };
+    format!(
+        "{strategy} · {} decode · TTFT {} · {}{}",
+        tok_s(e.decode_tok_s),
+        ms(e.ttft_ms),
+        watts(e.power.decode_w),
+        if e.fits { "" } else { " · does not fit" }
+    )
+}
+
 fn findings_of<'a>(a: &'a Analysis, s: &ScenarioAnalysis) -> Vec<&'a Diagnostic> {
     a.diagnostics
         .iter()
@@ -288,6 +308,10 @@ pub fn text_report(a: &Analysis, opts: &ReportOptions) -> String {
         match &s.estimate {
             Some(e) => estimate_text(&mut out, &p, r, e),
             None => out.push_str("\n  estimates are not available for this scenario\n"),
+        }
+        if let Some(rf) = &s.reference {
+            out.push('\n');
+            out.push_str(&format!("  {}\n", rf.summary()));
         }
         let findings = findings_of(a, s);
         if !findings.is_empty() {
@@ -449,6 +473,224 @@ fn estimate_text(out: &mut String, p: &Paint, r: &ResolvedScenario, e: &Estimate
         .map(|(l, v)| vec![l.to_string(), ms(*v), pct(v / t)])
         .collect();
     table(out, &["part", "time", "share"], &body);
+    if let Some(a) = &e.auto {
+        out.push('\n');
+        out.push_str(&p.head("AUTO"));
+        out.push_str(&format!(" — {}\n", a.reason));
+        table(out, &AUTO_HEADER, &auto_rows(a));
+        let ruled_out = auto_out(a);
+        if !ruled_out.is_empty() {
+            out.push_str("  ruled out:\n");
+            for (l, why) in ruled_out {
+                out.push_str(&format!("    {l}: {why}\n"));
+            }
+        }
+    }
+    if let Some(ps) = &e.phase_split {
+        out.push('\n');
+        out.push_str(&p.head("Phase split"));
+        out.push('\n');
+        rows(out, &phase_rows(r, ps));
+    }
+    out.push('\n');
+    out.push_str(&p.head("Power & cost"));
+    out.push('\n');
+    rows(out, &power_rows(r, e));
+}
+
+fn usd(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("${v:.0}")
+    } else if v.abs() >= 0.1 {
+        format!("${v:.2}")
+    } else {
+        format!("${v:.3}")
+    }
+}
+
+fn watts(v: f64) -> String {
+    format!("{v:.0} W")
+}
+
+/// The "Power & cost" rows: system draw, running cost, energy and cost per token.
+pub fn power_rows(r: &ResolvedScenario, e: &Estimate) -> Vec<(String, String)> {
+    let pw = &e.power;
+    let mut out = vec![(
+        "system".to_string(),
+        format!(
+            "{} prefill · {} decode · {} time-weighted average (idle {}, TDP {})",
+            watts(pw.prefill_w),
+            watts(pw.decode_w),
+            watts(pw.avg_w),
+            watts(pw.idle_w),
+            watts(pw.tdp_w)
+        ),
+    )];
+    if pw.devices.len() > 1 {
+        for d in &pw.devices {
+            let name = r
+                .devices
+                .get(d.device.group)
+                .map(|g| {
+                    if g.count > 1 {
+                        format!("{} #{}", g.device.name, d.device.index + 1)
+                    } else {
+                        g.device.name.clone()
+                    }
+                })
+                .unwrap_or_else(|| d.device_id.clone());
+            out.push((
+                String::new(),
+                format!(
+                    "{name}: {} prefill · {} decode{}",
+                    watts(d.prefill_w),
+                    watts(d.decode_w),
+                    if d.assumed_power {
+                        " (power assumed)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    out.push((
+        "running cost".to_string(),
+        format!(
+            "{}/day · {}/month · {}/year  ({} kWh/day at ${}/kWh, {} h/day)",
+            usd(pw.usd_per_day),
+            usd(pw.usd_per_month),
+            usd(pw.usd_per_year),
+            num(pw.kwh_per_day),
+            num(pw.usd_per_kwh),
+            num(pw.hours_per_day)
+        ),
+    ));
+    let econ = |t: &mlbn_engine::power::TokenEconomics| {
+        let hw = t
+            .usd_per_mtok_with_hardware
+            .map(|h| format!(", {}/Mtok with hardware", usd(h)))
+            .unwrap_or_default();
+        format!(
+            "{} J/token · {} tokens/kWh · {}/Mtok electricity{hw}",
+            num(t.j_per_token),
+            num(t.tokens_per_kwh),
+            usd(t.usd_per_mtok)
+        )
+    };
+    out.push(("decode".to_string(), econ(&pw.decode)));
+    out.push(("workload".to_string(), econ(&pw.workload)));
+    if let Some(h) = &pw.hardware {
+        out.push((
+            "hardware".to_string(),
+            format!(
+                "{}{} over {} years ({}/hour)",
+                usd(h.price_usd),
+                if h.from_catalog {
+                    " (catalog prices)"
+                } else {
+                    ""
+                },
+                num(h.amortisation_years),
+                usd(h.usd_per_hour)
+            ),
+        ));
+    }
+    out
+}
+
+/// AUTO's valid candidates by rank: `[label, decode, system decode, prefill, TTFT, rank]`.
+fn auto_rows(a: &mlbn_engine::parallel::AutoReport) -> Vec<Vec<String>> {
+    a.candidates
+        .iter()
+        .filter(|c| c.disqualified.is_none())
+        .map(|c| {
+            vec![
+                c.label.clone(),
+                tok_s(c.decode_tok_s),
+                tok_s(c.system_decode_tok_s),
+                tok_s(c.prefill_tok_s),
+                ms(c.ttft_ms),
+                match c.rank {
+                    Some(1) => "winner".to_string(),
+                    Some(n) => format!("#{n}"),
+                    None => String::new(),
+                },
+            ]
+        })
+        .collect()
+}
+
+/// AUTO's ruled-out candidates: `(label, why)`.
+fn auto_out(a: &mlbn_engine::parallel::AutoReport) -> Vec<(String, String)> {
+    a.candidates
+        .iter()
+        .filter_map(|c| Some((c.label.clone(), c.disqualified.clone()?)))
+        .collect()
+}
+
+const AUTO_HEADER: [&str; 6] = ["candidate", "decode", "system", "prefill", "TTFT", ""];
+
+fn device_names(r: &ResolvedScenario, refs: &[mlbn_engine::estimate::DeviceRef]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for d in refs {
+        if let Some(g) = r.devices.get(d.group) {
+            let n = g.device.name.clone();
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    names.join(" + ")
+}
+
+/// The phase-split rows: who does which phase, rates, TTFT and total against one device.
+fn phase_rows(
+    r: &ResolvedScenario,
+    p: &mlbn_engine::parallel::PhaseSplitReport,
+) -> Vec<(String, String)> {
+    vec![
+        (
+            "prefill on".to_string(),
+            format!(
+                "{}  ({})",
+                device_names(r, &p.prefill_devices),
+                tok_s(p.prefill_tok_s)
+            ),
+        ),
+        (
+            "decode on".to_string(),
+            format!(
+                "{}  ({})",
+                device_names(r, &p.decode_devices),
+                tok_s(p.decode_tok_s)
+            ),
+        ),
+        (
+            "KV transfer".to_string(),
+            format!(
+                "{} over {} in {}{}",
+                gb(p.kv_transfer_gb),
+                p.link_id,
+                ms(p.kv_transfer_ms),
+                if p.kv_overlapped {
+                    format!(", streamed under prefill ({} exposed)", ms(p.kv_exposed_ms))
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        (
+            "TTFT / total".to_string(),
+            format!(
+                "{} / {}  ({:.2}x the best single device, {})",
+                ms(p.ttft_ms),
+                secs(p.total_s),
+                p.speedup_vs_best_single,
+                p.best_single_device_id
+            ),
+        ),
+    ]
 }
 
 fn md_escape(s: &str) -> String {
@@ -521,6 +763,41 @@ pub fn markdown_report(a: &Analysis) -> String {
                     "**Strategy**: {}\n\n",
                     md_escape(&e.strategy.summary)
                 ));
+                if let Some(rf) = &s.reference {
+                    out.push_str(&format!("{}\n\n", md_escape(&rf.summary())));
+                }
+                if let Some(a) = &e.auto {
+                    out.push_str(&format!(
+                        "**AUTO**: {}\n\n| {} |\n|---|--:|--:|--:|--:|---|\n",
+                        md_escape(&a.reason),
+                        AUTO_HEADER.join(" | ")
+                    ));
+                    for row in auto_rows(a) {
+                        let cells: Vec<String> = row.iter().map(|c| md_escape(c)).collect();
+                        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                    }
+                    out.push('\n');
+                    for (l, why) in auto_out(a) {
+                        out.push_str(&format!(
+                            "- ruled out: {} — {}\n",
+                            md_escape(&l),
+                            md_escape(&why)
+                        ));
+                    }
+                    out.push('\n');
+                }
+                if let Some(ps) = &e.phase_split {
+                    out.push_str("**Phase split**\n\n| | |\n|---|---|\n");
+                    for (l, v) in phase_rows(r, ps) {
+                        out.push_str(&format!("| {} | {} |\n", md_escape(&l), md_escape(&v)));
+                    }
+                    out.push('\n');
+                }
+                out.push_str("**Power & cost**\n\n| | |\n|---|---|\n");
+                for (l, v) in power_rows(r, e) {
+                    out.push_str(&format!("| {} | {} |\n", md_escape(&l), md_escape(&v)));
+                }
+                out.push('\n');
             }
             None => out.push_str("Estimates are not available for this scenario.\n\n"),
         }

@@ -55,7 +55,36 @@ fn engine_text_cut(s: &str) -> String {
     let mut out = Vec::new();
     let mut in_findings = false;
     let mut in_speed = false;
+    // AUTO's reason, candidate rows and ruled-out reasons are the engine's; the section's
+    // heading and table header are this crate's. `Some(markdown)` while inside it.
+    let mut in_auto: Option<bool> = None;
     for line in s.lines() {
+        if line.starts_with("AUTO — ") || line.starts_with("**AUTO**: ") {
+            in_auto = Some(line.starts_with("**"));
+            out.push(format!(
+                "{} <engine reason>",
+                &line[..line.find(' ').unwrap()]
+            ));
+            continue;
+        }
+        if let Some(md) = in_auto {
+            let end = if md {
+                line.starts_with("**")
+            } else {
+                line.is_empty()
+            };
+            if end {
+                in_auto = None;
+            } else {
+                if line.starts_with("  candidate")
+                    || line.starts_with("| candidate")
+                    || line.starts_with("|---")
+                {
+                    out.push(line.to_string());
+                }
+                continue;
+            }
+        }
         if line == "Speed" {
             in_speed = true;
         } else if line.is_empty() {
@@ -169,4 +198,84 @@ fn colour_codes_only_when_asked() {
     let a = analyze("rtx4090; llama3-8b", &AnalyzeOptions::builtin());
     assert!(text_report(&a, &ReportOptions { color: true }).contains("\x1b[1m"));
     assert!(!text_report(&a, &ReportOptions { color: false }).contains('\x1b'));
+}
+
+#[test]
+fn power_and_cost_section() {
+    let out = report(
+        "2x rtx4090 nvlink; llama3-70b q4; auto\npower $0.30/kWh 24h/day\nprice $3200\nyears 2",
+    );
+    let section: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "Power & cost")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(section.len() >= 6, "{out}");
+    let text = section.join("\n");
+    // Two devices: one line each besides the system line.
+    assert_eq!(
+        text.matches("NVIDIA GeForce RTX 4090 #").count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("/Mtok with hardware"), "{text}");
+    assert!(text.contains("$3200 over 2 years"), "{text}");
+    insta::assert_snapshot!(redact(&text));
+}
+
+#[test]
+fn auto_section_lists_ranked_and_ruled_out_candidates() {
+    let out = report("2x rtx4090 nvlink; llama3-70b q4; auto");
+    let section: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("AUTO — "))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(section[0].contains("wins"), "{out}");
+    assert!(section[1].trim_start().starts_with("candidate"), "{out}");
+    assert!(section.iter().any(|l| l.ends_with("winner")), "{out}");
+    assert!(section.contains(&"  ruled out:"), "{out}");
+    assert!(
+        section
+            .iter()
+            .any(|l| l.contains("expert ep=2: ") && l.contains("MoE")),
+        "{out}"
+    );
+    let md = markdown_report(&analyze(
+        "2x rtx4090 nvlink; llama3-70b q4; auto",
+        &AnalyzeOptions::builtin(),
+    ));
+    assert!(md.contains("**AUTO**: "), "{md}");
+    assert!(
+        md.contains("| candidate | decode | system | prefill | TTFT |"),
+        "{md}"
+    );
+    assert!(md.contains("- ruled out: "), "{md}");
+}
+
+#[test]
+fn phase_split_section() {
+    let out = report(
+        "dgx-spark + mac-m3-ultra-512 over 10gbe\nllama3.1-8b fp16 prompt=8k gen=512\nruntime exo\nphase-split",
+    );
+    let section: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "Phase split")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(section.len() == 5, "{out}");
+    insta::assert_snapshot!(redact(&section.join("\n")));
+}
+
+#[test]
+fn reference_shown_beside_the_estimate() {
+    let a = analyze("rtx3070; llama3-8b q4_k_m", &AnalyzeOptions::builtin());
+    let r = a.scenarios[0]
+        .reference
+        .as_ref()
+        .expect("a measured run matches");
+    let out = text_report(&a, &ReportOptions { color: false });
+    assert!(out.contains(&format!("  {}\n", r.summary())), "{out}");
+    assert!(out.contains("Reference: "), "{out}");
+    assert!(markdown_report(&a).contains("Reference: "));
 }

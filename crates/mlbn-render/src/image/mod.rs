@@ -13,6 +13,7 @@
 
 mod charts;
 mod fmt;
+mod from_analysis;
 mod legend;
 pub mod samples;
 mod scene;
@@ -25,6 +26,7 @@ pub use charts::{
     auto_chart_scene, context_chart_scene, memory_chart_scene, render_auto_chart_png,
     render_context_chart_png, render_memory_chart_png,
 };
+pub use from_analysis::{auto_chart_view, memory_chart_view, topology_view};
 pub use scene::{MAX_SIDE, MIN_SIDE, Op, Rect, Scene};
 pub use style::{Rgb, TIER_BLUE, TIER_GREEN, TIER_RED, TIER_YELLOW, Tier};
 pub use text::TextStyle;
