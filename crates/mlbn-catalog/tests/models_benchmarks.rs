@@ -4,37 +4,8 @@
 use mlbn_catalog::{Catalog, Resolution};
 use std::path::PathBuf;
 
-/// Minimal RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside quotes.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
+mod common;
+use common::{bench_dir, parse_csv};
 
 struct Row {
     file: String,
@@ -45,15 +16,7 @@ struct Row {
 }
 
 fn benchmark_rows() -> Option<Vec<Row>> {
-    // From the main checkout (`/work/main`) the data sits three levels up; from a worktree
-    // under `/work/wt/<name>` one more.
-    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let entries = [
-        "../../../shared/benchmarks",
-        "../../../../shared/benchmarks",
-    ]
-    .iter()
-    .find_map(|rel| std::fs::read_dir(base.join(rel)).ok())?;
+    let entries = std::fs::read_dir(bench_dir()).ok()?;
     let mut out = Vec::new();
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
