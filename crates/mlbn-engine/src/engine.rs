@@ -527,23 +527,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         staged[st.dev] = true;
     }
     for (d, _) in devs.iter().zip(&staged).filter(|(_, s)| !**s) {
-        {
-            memory.push(DeviceMemory {
-                device: d.r,
-                device_id: d.id.clone(),
-                mem_gb: d.rates.mem_bytes / MEM_GB_BYTES,
-                usable_gb: d.rates.usable_bytes / MEM_GB_BYTES,
-                usable_fraction: d.rates.usable_fraction,
-                weights_gb: 0.0,
-                kv_gb: 0.0,
-                activations_gb: 0.0,
-                overhead_gb: 0.0,
-                total_gb: 0.0,
-                free_gb: d.rates.usable_bytes / MEM_GB_BYTES,
-                overflow_gb: 0.0,
-                layers: 0,
-            });
-        }
+        memory.push(crate::parallel::idle_memory(d));
     }
     memory.sort_by_key(|m| (m.device.group, m.device.index));
 

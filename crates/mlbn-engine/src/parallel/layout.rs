@@ -11,12 +11,12 @@ use super::collectives::{LinkCost, all_gather_s, all_reduce_s, all_to_all_s};
 use super::pipeline::split_by_speed;
 use super::{Cx, model_figures};
 use crate::cost::{self, Part, div};
+use crate::device::MEM_GB_BYTES;
 use crate::engine::{Core, OVERHEAD_BOUND_SHARE, activation_bytes};
 use crate::estimate::*;
 use crate::scenario::StrategyRequest;
 use crate::validate;
 
-const GB: f64 = 1e9;
 /// Activations travel between devices in 16-bit (serving runtimes keep bf16 hidden states).
 const ACT_BYTES: f64 = 2.0;
 /// Fixed cost of one MoE layer at small batch in the runtimes that run it as a chain of
@@ -409,7 +409,7 @@ pub(crate) fn evaluate_with(cx: &Cx, lay: &Layout, full: bool) -> (Core, Option<
                 }
                 let weights = sh.layers * cx.shape.layer_bytes() * sh.w + fixed_w;
                 let kv = sh.layers * cx.kv_layer_alloc * sh.kv;
-                let overhead = cx.profile.mem_overhead_gb * GB;
+                let overhead = cx.profile.mem_overhead_gb * MEM_GB_BYTES;
                 let total = weights + kv + act + overhead;
                 let usable = dev.rates.usable_bytes;
                 need += total;
@@ -417,25 +417,25 @@ pub(crate) fn evaluate_with(cx: &Cx, lay: &Layout, full: bool) -> (Core, Option<
                 if total > usable && unfit.is_none() {
                     unfit = Some(format!(
                         "needs {:.1} GB on each {} ({:.1} GB weights), {:.1} GB usable",
-                        total / GB,
+                        total / MEM_GB_BYTES,
                         dev.id,
-                        weights / GB,
-                        usable / GB
+                        weights / MEM_GB_BYTES,
+                        usable / MEM_GB_BYTES
                     ));
                 }
                 memory.push(DeviceMemory {
                     device: dev.r,
                     device_id: dev.id.clone(),
-                    mem_gb: dev.rates.mem_bytes / GB,
-                    usable_gb: usable / GB,
+                    mem_gb: dev.rates.mem_bytes / MEM_GB_BYTES,
+                    usable_gb: usable / MEM_GB_BYTES,
                     usable_fraction: dev.rates.usable_fraction,
-                    weights_gb: weights / GB,
-                    kv_gb: kv / GB,
-                    activations_gb: act / GB,
+                    weights_gb: weights / MEM_GB_BYTES,
+                    kv_gb: kv / MEM_GB_BYTES,
+                    activations_gb: act / MEM_GB_BYTES,
                     overhead_gb: cx.profile.mem_overhead_gb,
-                    total_gb: total / GB,
-                    free_gb: ((usable - total) / GB).max(0.0),
-                    overflow_gb: ((total - usable) / GB).max(0.0),
+                    total_gb: total / MEM_GB_BYTES,
+                    free_gb: ((usable - total) / MEM_GB_BYTES).max(0.0),
+                    overflow_gb: ((total - usable) / MEM_GB_BYTES).max(0.0),
                     layers: rep.layers[k],
                 });
             }

@@ -347,19 +347,20 @@ pub(crate) fn model_figures(shape: &ModelShape, ctx: u64) -> ModelFigures {
     }
 }
 
+/// The memory-table row of a device that holds nothing (in GiB, like every device row).
 pub(crate) fn idle_memory(d: &Dev) -> DeviceMemory {
     DeviceMemory {
         device: d.r,
         device_id: d.id.clone(),
-        mem_gb: d.rates.mem_bytes / GB,
-        usable_gb: d.rates.usable_bytes / GB,
+        mem_gb: d.rates.mem_bytes / crate::device::MEM_GB_BYTES,
+        usable_gb: d.rates.usable_bytes / crate::device::MEM_GB_BYTES,
         usable_fraction: d.rates.usable_fraction,
         weights_gb: 0.0,
         kv_gb: 0.0,
         activations_gb: 0.0,
         overhead_gb: 0.0,
         total_gb: 0.0,
-        free_gb: d.rates.usable_bytes / GB,
+        free_gb: d.rates.usable_bytes / crate::device::MEM_GB_BYTES,
         overflow_gb: 0.0,
         layers: 0,
     }
