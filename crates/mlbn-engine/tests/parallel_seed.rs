@@ -486,3 +486,42 @@ fn auto_report_serializes() {
             && json.contains("tensor tp=8")
     );
 }
+
+/// Link advice evaluates the same layout over the new link instead of re-running AUTO: a
+/// scenario whose suggested link did not change the tensor group's link used to recurse until
+/// the stack overflowed (found by `parallel_props`). Every link fix offered must also help.
+#[test]
+fn link_advice_terminates_and_only_offers_links_that_help() {
+    let mut s = scenario(
+        &[
+            ("dgx-spark", 4, Some("100gbe")),
+            ("dgx-spark", 4, Some("200gbe")),
+        ],
+        "deepseek-r1",
+        "q4_k_m",
+        "llama.cpp-cuda",
+    );
+    s.inter_group_link = Some(LinkSpec::new(link("200gbe"), false));
+    s.workload = Workload::new(4096, 256, 4);
+    let e = estimate(&s);
+    for f in &e.findings {
+        for fix in &f.fixes {
+            if let FixKind::UseLink { link_id, group } = &fix.kind {
+                let mut alt = s.clone();
+                let spec = Some(LinkSpec::new(link(link_id), false));
+                match group {
+                    Some(g) => alt.groups[*g].link = spec,
+                    None => alt.inter_group_link = spec,
+                }
+                let after = estimate(&alt);
+                assert!(
+                    after.decode_tok_s > e.decode_tok_s,
+                    "{}: {link_id} gives {} vs {}",
+                    f.message,
+                    after.decode_tok_s,
+                    e.decode_tok_s
+                );
+            }
+        }
+    }
+}

@@ -300,6 +300,20 @@ fn with_link(s: &Scenario, link: &mlbn_catalog::Link, group: Option<usize>) -> S
     alt
 }
 
+/// One layout evaluated with `link` in place of the current one (group `group`, or between
+/// groups). Never runs AUTO, so link advice cannot recurse.
+fn evaluate_with_link(
+    cx: &Cx,
+    lay: &Layout,
+    link: &mlbn_catalog::Link,
+    group: Option<usize>,
+) -> Core {
+    let alt = with_link(cx.s, link, group);
+    let devs = crate::engine::devices(&alt, cx.profile);
+    let acx = Cx::new(&alt, &devs, cx.shape, cx.profile);
+    layout::evaluate(&acx, lay).0
+}
+
 pub(crate) fn slow_link_finding(cx: &Cx, lay: &Layout, c: &Core, findings: &mut Vec<Finding>) {
     let d = &c.est.decode;
     if lay.tp < 2 || lay.cp > 1 || d.total_ms <= 0.0 || d.link_ms / d.total_ms <= SLOW_LINK_SHARE {
@@ -322,21 +336,24 @@ pub(crate) fn slow_link_finding(cx: &Cx, lay: &Layout, c: &Core, findings: &mut 
         ),
     );
     if let Some((l, g)) = faster_link(cx, &members) {
-        let alt = with_link(cx.s, &l, g);
-        let r = crate::estimate(&alt);
-        f.fixes.push(SuggestedFix {
-            kind: FixKind::UseLink {
-                link_id: l.id.clone(),
-                group: g,
-            },
-            title: format!("Add {}", l.name),
-            effect: format!(
-                "{:.1} tok/s instead of {:.1} ({:.1}x)",
-                r.decode_tok_s,
-                c.est.decode_tok_s,
-                r.decode_tok_s / c.est.decode_tok_s.max(1e-9)
-            ),
-        });
+        // The same layout over the faster link: evaluating it directly (not a whole
+        // `estimate`, whose AUTO would look for links again) keeps this from recursing.
+        let after = evaluate_with_link(cx, lay, &l, g).est.decode_tok_s;
+        if after > c.est.decode_tok_s * 1.05 {
+            f.fixes.push(SuggestedFix {
+                kind: FixKind::UseLink {
+                    link_id: l.id.clone(),
+                    group: g,
+                },
+                title: format!("Add {}", l.name),
+                effect: format!(
+                    "{:.1} tok/s instead of {:.1} ({:.1}x)",
+                    after,
+                    c.est.decode_tok_s,
+                    after / c.est.decode_tok_s.max(1e-9)
+                ),
+            });
+        }
     }
     let mut alt = cx.s.clone();
     alt.strategy = StrategyRequest::Pipeline;
@@ -764,11 +781,7 @@ fn improvements(cx: &Cx, cands: &[Cand], win: &Estimate, findings: &mut Vec<Find
         let lay = tc.layout.as_ref().expect("filtered on layout");
         let members: Vec<usize> = (0..lay.tp as usize).collect();
         if let Some((link, group)) = faster_link(cx, &members) {
-            let alt = with_link(s, &link, group);
-            let profile = cx.profile;
-            let devs = crate::engine::devices(&alt, profile);
-            let acx = Cx::new(&alt, &devs, cx.shape, profile);
-            let (ac, _) = layout::evaluate(&acx, lay);
+            let ac = evaluate_with_link(cx, lay, &link, group);
             let before = tc.core.as_ref().map_or(0.0, |c| c.est.decode_tok_s);
             let after = ac.est.decode_tok_s;
             if after > before * 1.05 {
