@@ -101,9 +101,11 @@ enum Command {
     },
     /// Score the engine against measured runs (the CSV format of shared/benchmarks/README.md):
     /// share of rows within 1.25x / 1.5x / 2x, decode and prefill, overall and per group.
+    /// Several files (or a directory: every *.csv in it) are scored together as one set.
     Eval {
-        /// Measurements CSV.
-        csv: PathBuf,
+        /// Measurement CSV files or directories; row ids must be unique across them.
+        #[arg(required = true)]
+        csv: Vec<PathBuf>,
         /// Write `id,pred_decode_tok_s,pred_prefill_tok_s` per row to this file.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -463,16 +465,52 @@ fn cmd_fmt(files: &[PathBuf], check: bool) -> Result<ExitCode, Fatal> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_eval(csv: &Path, out: Option<&Path>, by: Option<EvalBy>) -> Result<ExitCode, Fatal> {
-    let text = input::read_path_limited(csv, mlbn_ide::eval::MAX_CSV_BYTES)
-        .map_err(|e| Fatal(format!("cannot read {}: {e}", csv.display())))?;
+/// The CSV files named by `eval`'s arguments: files as given, directories as their `*.csv`
+/// files in name order.
+fn eval_files(args: &[PathBuf]) -> Result<Vec<PathBuf>, Fatal> {
+    let mut files = Vec::new();
+    for arg in args {
+        if !arg.is_dir() {
+            files.push(arg.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(arg)
+            .map_err(|e| Fatal(format!("cannot read {}: {e}", arg.display())))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+            .collect();
+        if found.is_empty() {
+            return Err(Fatal(format!(
+                "{}: no .csv files in this directory",
+                arg.display()
+            )));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+fn cmd_eval(args: &[PathBuf], out: Option<&Path>, by: Option<EvalBy>) -> Result<ExitCode, Fatal> {
+    let paths = eval_files(args)?;
+    let mut texts = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let text = input::read_path_limited(path, mlbn_ide::eval::MAX_CSV_BYTES)
+            .map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;
+        texts.push((path.display().to_string(), text));
+    }
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let group = match by {
         None => mlbn_ide::eval::GroupBy::None,
         Some(EvalBy::Runtime) => mlbn_ide::eval::GroupBy::Runtime,
         Some(EvalBy::Hardware) => mlbn_ide::eval::GroupBy::Hardware,
     };
-    let report = mlbn_ide::eval::evaluate(&text, mlbn_catalog::Catalog::builtin(), group)
-        .map_err(|e| Fatal(format!("{}: {e}", csv.display())))?;
+    let report = mlbn_ide::eval::evaluate_files(&files, mlbn_catalog::Catalog::builtin(), group)
+        .map_err(|e| Fatal(e.to_string()))?;
     if let Some(path) = out {
         std::fs::write(path, report.predictions_csv())
             .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;

@@ -53,8 +53,8 @@ fn examples() -> Vec<PathBuf> {
 
 fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mlbn-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(&p, bytes).unwrap();
     p
 }
@@ -311,6 +311,65 @@ t-2,Imaginary GPU 9000,1,,meta-llama/Meta-Llama-3-8B-Instruct,8.03,8.03,Q4_K_M,4
     let o = mlbn(&["eval", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing columns"), "{}", stderr(&o));
+}
+
+#[test]
+fn eval_scores_several_files_and_directories_as_one_set() {
+    let header = "id,hardware,device_count,model_hf_id,quant,runtime,decode_tok_s\n";
+    let row = |id: &str| {
+        format!(
+            "{id},RTX 4090,1,meta-llama/Meta-Llama-3-8B-Instruct,Q4_K_M,llama.cpp (CUDA),127.7\n"
+        )
+    };
+    let dir = tmp("set/a.csv", format!("{header}{}", row("s-1")).as_bytes())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    std::fs::write(
+        dir.join("b.csv"),
+        format!("{header}{}{}", row("s-2"), row("s-3")),
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a csv").unwrap();
+    let extra = tmp("extra.csv", format!("{header}{}", row("s-4")).as_bytes());
+    let out = dir.with_file_name("set-pred.csv");
+    let o = mlbn(&[
+        "eval",
+        dir.to_str().unwrap(),
+        extra.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["s-1", "s-2", "s-3", "s-4"]);
+    let all_rows = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("all rows"))
+        .map(|l| l.split_whitespace().nth(2).unwrap().to_string());
+    assert_eq!(all_rows.as_deref(), Some("4"), "{}", stdout(&o));
+
+    // The same id in two files is an error naming both.
+    let dup = tmp("dup.csv", format!("{header}{}", row("s-2")).as_bytes());
+    let o = mlbn(&["eval", dir.to_str().unwrap(), dup.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`s-2`") && err.contains("b.csv") && err.contains("dup.csv"),
+        "{err}"
+    );
+
+    // A directory without CSV files says so.
+    let empty = dir.with_file_name("empty-set");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = mlbn(&["eval", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no .csv files"), "{}", stderr(&o));
 }
 
 /// Field names documented in a `## Section` table of docs/json.md (first column, in backticks).

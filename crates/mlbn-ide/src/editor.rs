@@ -212,8 +212,20 @@ fn runtime_md(r: &mlbn_catalog::Runtime) -> String {
 }
 
 /// What the word at `offset` is: a device card, a model card, a quant, a link, a runtime, a
-/// strategy with its result in this scenario.
+/// strategy with its result in this scenario; for words that could name another kind too,
+/// how they were read.
 pub fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
+    let mut h = hover_card(a, offset)?;
+    let notes = a.scenario_at(offset).and_then(|s| s.resolved.as_ref().ok());
+    for (span, note) in notes.map(|r| r.name_notes.as_slice()).unwrap_or_default() {
+        if span.contains(offset) {
+            h.markdown.push_str(&format!("\n\n*{note}*"));
+        }
+    }
+    Some(h)
+}
+
+fn hover_card(a: &Analysis, offset: usize) -> Option<Hover> {
     let sc = a.scenario_at(offset);
     let r = sc.and_then(|s| s.resolved.as_ref().ok());
     // Resolved spans first: they know multi-word names and custom devices.
@@ -615,6 +627,7 @@ pub fn completions_with(cat: &Catalog, text: &str, offset: usize) -> Vec<Complet
         options(&mut items);
         devices(&mut items);
         models(&mut items);
+        runtimes(&mut items);
     }
     rank(items, prefix)
 }

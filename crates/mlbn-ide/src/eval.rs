@@ -46,6 +46,14 @@ pub enum EvalError {
     MissingColumns(Vec<String>),
     /// No header line.
     Empty,
+    /// Two rows of the set share an id (row ids name rows in `--out` and in the misses list).
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
+    /// An error in one file of a set.
+    InFile { file: String, error: Box<EvalError> },
 }
 
 impl std::fmt::Display for EvalError {
@@ -56,6 +64,17 @@ impl std::fmt::Display for EvalError {
             }
             EvalError::MissingColumns(c) => write!(f, "missing columns: {}", c.join(", ")),
             EvalError::Empty => write!(f, "empty input: expected a header line"),
+            EvalError::DuplicateId { id, first, second } if first == second => {
+                write!(
+                    f,
+                    "{first}: row id `{id}` appears twice; ids must be unique"
+                )
+            }
+            EvalError::DuplicateId { id, first, second } => write!(
+                f,
+                "row id `{id}` is in both {first} and {second}; ids must be unique across files"
+            ),
+            EvalError::InFile { file, error } => write!(f, "{file}: {error}"),
         }
     }
 }
@@ -359,6 +378,51 @@ const REQUIRED: &[&str] = &["id", "hardware", "model_hf_id", "quant", "runtime"]
 
 /// Evaluate measured runs in `csv` against the engine.
 pub fn evaluate(csv: &str, catalog: &Catalog, group_by: GroupBy) -> Result<EvalReport, EvalError> {
+    let rows = csv_rows(csv, catalog, MAX_ROWS)?;
+    check_unique_ids(rows.iter().map(|r| (r.id.as_str(), "the input")))?;
+    Ok(report(rows, group_by))
+}
+
+/// Evaluate several measurement files as one set: `(name, csv)` pairs, each with its own
+/// header (column order may differ). Row ids must be unique across the set; errors name the
+/// file. The size limit holds per file, the row limit for the whole set.
+pub fn evaluate_files(
+    files: &[(&str, &str)],
+    catalog: &Catalog,
+    group_by: GroupBy,
+) -> Result<EvalReport, EvalError> {
+    let mut rows = Vec::new();
+    let mut origin: Vec<&str> = Vec::new();
+    for (name, csv) in files {
+        let more =
+            csv_rows(csv, catalog, MAX_ROWS - rows.len()).map_err(|e| EvalError::InFile {
+                file: name.to_string(),
+                error: Box::new(e),
+            })?;
+        origin.extend(std::iter::repeat_n(*name, more.len()));
+        rows.extend(more);
+    }
+    check_unique_ids(rows.iter().map(|r| r.id.as_str()).zip(origin))?;
+    Ok(report(rows, group_by))
+}
+
+/// The first id seen twice, with where it was seen (`(id, origin)` pairs).
+fn check_unique_ids<'a>(ids: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), EvalError> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (id, origin) in ids {
+        if let Some(first) = seen.insert(id, origin) {
+            return Err(EvalError::DuplicateId {
+                id: id.to_string(),
+                first: first.to_string(),
+                second: origin.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One file's rows, evaluated (at most `limit`).
+fn csv_rows(csv: &str, catalog: &Catalog, limit: usize) -> Result<Vec<EvalRow>, EvalError> {
     if csv.len() > MAX_CSV_BYTES {
         return Err(EvalError::TooLarge { bytes: csv.len() });
     }
@@ -379,9 +443,9 @@ pub fn evaluate(csv: &str, catalog: &Catalog, group_by: GroupBy) -> Result<EvalR
     if !missing.is_empty() {
         return Err(EvalError::MissingColumns(missing));
     }
-    let rows: Vec<EvalRow> = body
+    Ok(body
         .iter()
-        .take(MAX_ROWS)
+        .take(limit)
         .map(|r| {
             eval_row(
                 &RowView {
@@ -391,8 +455,11 @@ pub fn evaluate(csv: &str, catalog: &Catalog, group_by: GroupBy) -> Result<EvalR
                 catalog,
             )
         })
-        .collect();
+        .collect())
+}
 
+/// Scores over evaluated rows.
+fn report(rows: Vec<EvalRow>, group_by: GroupBy) -> EvalReport {
     let overall = GroupScore::of("all rows".into(), rows.iter());
     let single_device = GroupScore::of("single device".into(), rows.iter().filter(|r| !r.multi()));
     let multi_device = GroupScore::of("multi device".into(), rows.iter().filter(|r| r.multi()));
@@ -432,7 +499,7 @@ pub fn evaluate(csv: &str, catalog: &Catalog, group_by: GroupBy) -> Result<EvalR
             )
         })
         .collect();
-    Ok(EvalReport {
+    EvalReport {
         rows,
         overall,
         single_device,
@@ -441,7 +508,7 @@ pub fn evaluate(csv: &str, catalog: &Catalog, group_by: GroupBy) -> Result<EvalR
         by_family,
         group_by,
         groups,
-    })
+    }
 }
 
 fn num(s: &str) -> Option<f64> {
@@ -959,6 +1026,61 @@ mod tests {
         assert_eq!(r.overall.decode.predicted, 1);
         assert_eq!(r.groups.len(), 1);
         assert!(r.render_text().contains("llama.cpp/cuda"));
+    }
+
+    #[test]
+    fn files_are_scored_as_one_set_whatever_their_column_order() {
+        let cat = Catalog::builtin();
+        let a = "id,hardware,device_count,model_hf_id,quant,runtime,decode_tok_s\n\
+                 a1,RTX 4090,1,meta-llama/Meta-Llama-3-8B,Q4_K_M,llama.cpp (CUDA),125\n";
+        let b = "runtime,quant,model_hf_id,hardware,id,decode_tok_s\n\
+                 vLLM,F16,meta-llama/Meta-Llama-3-8B,H100 SXM,b1,90\n\
+                 vLLM,F16,meta-llama/Meta-Llama-3-8B,Quantum Toaster,b2,90\n";
+        let set = evaluate_files(&[("a.csv", a), ("b.csv", b)], cat, GroupBy::None).unwrap();
+        let ids: Vec<&str> = set.rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a1", "b1", "b2"]);
+        assert_eq!(set.overall.decode.rows, 3);
+        assert_eq!(set.misses().len(), 1);
+        // The set scores the same rows as the files evaluated apart.
+        let ra = evaluate(a, cat, GroupBy::None).unwrap();
+        let rb = evaluate(b, cat, GroupBy::None).unwrap();
+        assert_eq!(set.rows[0], ra.rows[0]);
+        assert_eq!(set.rows[1..], rb.rows[..]);
+    }
+
+    #[test]
+    fn duplicate_ids_are_an_error_naming_both_files() {
+        let cat = Catalog::builtin();
+        let a = "id,hardware,model_hf_id,quant,runtime\nx1,RTX 4090,m,Q4_K_M,llama.cpp\n";
+        let err = evaluate_files(&[("a.csv", a), ("b.csv", a)], cat, GroupBy::None).unwrap_err();
+        assert_eq!(
+            err,
+            EvalError::DuplicateId {
+                id: "x1".into(),
+                first: "a.csv".into(),
+                second: "b.csv".into()
+            }
+        );
+        assert!(err.to_string().contains("in both a.csv and b.csv"), "{err}");
+        let twice = format!("{a}x1,RTX 3090,m,Q4_K_M,llama.cpp\n");
+        let err = evaluate(&twice, cat, GroupBy::None).unwrap_err();
+        assert!(err.to_string().contains("`x1` appears twice"), "{err}");
+    }
+
+    #[test]
+    fn an_error_in_one_file_names_it() {
+        let cat = Catalog::builtin();
+        let good = "id,hardware,model_hf_id,quant,runtime\n";
+        let err = evaluate_files(
+            &[("good.csv", good), ("bad.csv", "id,hardware\n")],
+            cat,
+            GroupBy::None,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("bad.csv: missing columns"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -237,6 +237,9 @@ pub struct ResolvedScenario {
     pub layout: Option<String>,
     pub defaulted: Vec<Defaulted>,
     pub spans: ScenarioSpans,
+    /// Words that could name more than one kind of thing (a runtime and a model), with how
+    /// they were read and how to write the other meaning; hover shows them.
+    pub name_notes: Vec<(Span, String)>,
 }
 
 impl ResolvedScenario {
@@ -334,6 +337,7 @@ pub(crate) fn resolve_file(
                 custom: &custom,
                 broken: &broken,
                 diags: Vec::new(),
+                notes: Vec::new(),
             };
             let broken = scenario
                 .statements
@@ -428,6 +432,18 @@ fn ambiguous(what: &str, name: &str, span: Span, candidates: Vec<(String, String
     d
 }
 
+/// `(id, name)` of what a resolution found: one, several or none.
+fn candidates<T>(
+    r: &Resolution<'_, T>,
+    id_name: impl Fn(&T) -> (String, String),
+) -> Vec<(String, String)> {
+    match r {
+        Resolution::Found(x) => vec![id_name(x)],
+        Resolution::Ambiguous(many) => many.iter().map(|x| id_name(x)).collect(),
+        Resolution::NotFound { .. } => Vec::new(),
+    }
+}
+
 /// The longest prefix of `words` that resolves (found or ambiguous), with its length.
 fn longest_prefix<'c, T>(
     words: &[Word],
@@ -454,6 +470,8 @@ struct Resolver<'a> {
     custom: &'a BTreeMap<String, (Device, Span)>,
     broken: &'a [String],
     diags: Vec<Diagnostic>,
+    /// See [`ResolvedScenario::name_notes`].
+    notes: Vec<(Span, String)>,
 }
 
 /// What a scenario's statements set, before defaults.
@@ -780,8 +798,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    // ---- phrases: a device or a model --------------------------------------------------------
+    // ---- phrases: a device, a model or a runtime ----------------------------------------------
 
+    /// A statement that is only names: a device (`rtx4090`), a model (`llama3-8b q4`) or a
+    /// runtime (`vllm`, `llama.cpp-rocm`). Deterministic order: a device defined in the file;
+    /// then words naming a runtime exactly (its id or an alias); then the longer of a device or
+    /// a model match (device on a tie); then a runtime found by forgiving matching. Where the
+    /// words could also mean another kind, the scenario keeps a note hover shows.
     fn phrase(&mut self, words: &[Word], options: &[KeyValue], span: Span, d: &mut Draft) {
         if words.is_empty() {
             for kv in options {
@@ -793,8 +816,58 @@ impl<'a> Resolver<'a> {
             let key = normalize(&join(&words[..n]));
             self.custom.contains_key(&key) || self.broken.contains(&key)
         });
-        let dev = longest_prefix(words, |s| self.cat.find_device(s)).map(|(n, _)| n);
-        let model = longest_prefix(words, |s| self.cat.find_model(s)).map(|(n, _)| n);
+        let dev = longest_prefix(words, |s| self.cat.find_device(s));
+        let model = longest_prefix(words, |s| self.cat.find_model(s));
+        let runtime = longest_prefix(words, |s| self.cat.find_runtime(s))
+            .and_then(|(n, r)| r.found().map(|rt| (n, rt)));
+        let exact_runtime = runtime.filter(|(n, rt)| names_exactly(rt, &join(&words[..*n])));
+        if !custom && let Some((n, rt)) = exact_runtime {
+            // What else the same words could mean, and the keyword form that says it.
+            let mut also = Vec::new();
+            let mut other = |m: usize, what: &str, form: &str, ids: Vec<(String, String)>| {
+                let Some((id, name)) = ids.first() else {
+                    return;
+                };
+                let words = join(&words[..m]);
+                also.push(if ids.len() == 1 {
+                    format!("`{words}` also names the {what} {name}; write `{form}{id}` for it")
+                } else {
+                    let list: Vec<String> =
+                        ids.iter().take(3).map(|(i, _)| format!("`{i}`")).collect();
+                    format!(
+                        "`{words}` also matches {what}s ({}); write `{form}ID` for one",
+                        list.join(", ")
+                    )
+                });
+            };
+            if let Some((m, r)) = &dev {
+                other(
+                    *m,
+                    "device",
+                    "1x ",
+                    candidates(r, |x| (x.id.clone(), x.name.clone())),
+                );
+            }
+            if let Some((m, r)) = &model {
+                other(
+                    *m,
+                    "model",
+                    "model ",
+                    candidates(r, |x| (x.id.clone(), x.name.clone())),
+                );
+            }
+            self.runtime_phrase(words, options, d);
+            if !also.is_empty() {
+                let span = words_span(&words[..n]);
+                self.notes.push((
+                    span,
+                    format!("read as the runtime {}; {}", rt.name, also.join("; ")),
+                ));
+            }
+            return;
+        }
+        let dev = dev.map(|(n, _)| n);
+        let model = model.map(|(n, _)| n);
         let as_device = match (custom, dev, model) {
             (true, _, _) => true,
             (false, Some(a), Some(b)) => a > b,
@@ -802,7 +875,7 @@ impl<'a> Resolver<'a> {
             (false, None, Some(_)) => false,
             (false, None, None) => {
                 // Neither: let the words after the name decide (a quant makes it a model, a
-                // link a device), else merge both suggestion lists.
+                // link a device), else a runtime, else merge the suggestion lists.
                 let tail_quant = words[1..]
                     .iter()
                     .any(|w| self.cat.find_quant(&w.text).found().is_some());
@@ -813,12 +886,30 @@ impl<'a> Resolver<'a> {
                     false
                 } else if tail_link {
                     true
+                } else if runtime.is_some() {
+                    self.runtime_phrase(words, options, d);
+                    return;
                 } else {
                     self.unknown_name(words, options);
                     return;
                 }
             }
         };
+        if !custom
+            && let Some((n, rt)) = runtime
+            && n >= dev.max(model).unwrap_or(0)
+        {
+            self.notes.push((
+                words_span(&words[..n]),
+                format!(
+                    "read as the {}; `{}` also names the runtime {}: write `runtime {}` for it",
+                    if as_device { "device" } else { "model" },
+                    join(&words[..n]),
+                    rt.name,
+                    rt.id
+                ),
+            ));
+        }
         if as_device {
             let group = DeviceGroup {
                 span,
@@ -853,23 +944,33 @@ impl<'a> Resolver<'a> {
         if let Resolution::NotFound { suggestions } = self.cat.model(&name) {
             pool.extend(suggestions);
         }
+        if let Resolution::NotFound { suggestions } = self.cat.runtime(&name) {
+            pool.extend(suggestions);
+        }
         pool.sort_by(|a, b| closeness(&name, b).total_cmp(&closeness(&name, a)));
         pool.dedup();
         pool.truncate(3);
         let mut diag = unknown(
             "unknown_name",
-            "device or model",
+            "device, model or runtime",
             &name,
             words[0].span,
             &pool,
         );
         if pool.is_empty() {
-            diag.help = Some(
-                "`mlbn catalog devices` and `mlbn catalog models` list the known names".into(),
-            );
+            diag.help =
+                Some("`mlbn catalog devices`, `models` and `runtimes` list the known names".into());
         }
         self.diags.push(diag);
         let _ = options;
+    }
+
+    /// A bare runtime statement: as `runtime NAME`, with workload options allowed after it.
+    fn runtime_phrase(&mut self, words: &[Word], options: &[KeyValue], d: &mut Draft) {
+        for kv in options {
+            self.workload_option(kv, d);
+        }
+        self.runtime_words(words, d);
     }
 
     // ---- model --------------------------------------------------------------------------------
@@ -1158,51 +1259,7 @@ impl<'a> Resolver<'a> {
                     );
                     return;
                 }
-                match longest_prefix(&words, |s| self.cat.find_runtime(s)) {
-                    Some((n, Resolution::Found(rt))) => {
-                        if n < words.len() {
-                            // `runtime llama.cpp vulkan`: a backend word picks the variant.
-                            let backend = join(&words[n..]).to_ascii_lowercase();
-                            match self.cat.runtimes.iter().find(|r| {
-                                r.family == rt.family && r.backend.eq_ignore_ascii_case(&backend)
-                            }) {
-                                Some(v) => d.runtime = Some(v.clone()),
-                                None => {
-                                    self.err(
-                                        "unknown_backend",
-                                        format!("{} has no `{backend}` backend", rt.name),
-                                        words_span(&words[n..]),
-                                    );
-                                    return;
-                                }
-                            }
-                        } else {
-                            d.runtime = Some(rt.clone());
-                        }
-                        d.spans.runtime = Some(words_span(&words));
-                    }
-                    Some((n, Resolution::Ambiguous(many))) => self.diags.push(ambiguous(
-                        "runtime",
-                        &join(&words[..n]),
-                        words_span(&words[..n]),
-                        many.iter()
-                            .map(|r| (r.id.clone(), r.name.clone()))
-                            .collect(),
-                    )),
-                    _ => {
-                        let suggestions = match self.cat.runtime(&words[0].text) {
-                            Resolution::NotFound { suggestions } => suggestions,
-                            _ => Vec::new(),
-                        };
-                        self.diags.push(unknown(
-                            "unknown_runtime",
-                            "runtime",
-                            &words[0].text,
-                            words[0].span,
-                            &suggestions,
-                        ));
-                    }
-                }
+                self.runtime_words(&words, d);
             }
             "kv" => {
                 let words = self.only_words(dir);
@@ -1255,6 +1312,58 @@ impl<'a> Resolver<'a> {
                 format!("`{}` is not a keyword mlbn knows", dir.keyword.text),
                 dir.keyword.span,
             ),
+        }
+    }
+
+    /// A runtime name, from `runtime NAME` or a bare statement: the longest prefix naming a
+    /// runtime, then an optional backend word (`llama.cpp vulkan`) picking the variant.
+    fn runtime_words(&mut self, words: &[Word], d: &mut Draft) {
+        match longest_prefix(words, |s| self.cat.find_runtime(s)) {
+            Some((n, Resolution::Found(rt))) => {
+                if n < words.len() {
+                    let backend = join(&words[n..]).to_ascii_lowercase();
+                    match self
+                        .cat
+                        .runtimes
+                        .iter()
+                        .find(|r| r.family == rt.family && r.backend.eq_ignore_ascii_case(&backend))
+                    {
+                        Some(v) => d.runtime = Some(v.clone()),
+                        None => {
+                            self.err(
+                                "unknown_backend",
+                                format!("{} has no `{backend}` backend", rt.name),
+                                words_span(&words[n..]),
+                            );
+                            return;
+                        }
+                    }
+                } else {
+                    d.runtime = Some(rt.clone());
+                }
+                d.spans.runtime = Some(words_span(words));
+            }
+            Some((n, Resolution::Ambiguous(many))) => self.diags.push(ambiguous(
+                "runtime",
+                &join(&words[..n]),
+                words_span(&words[..n]),
+                many.iter()
+                    .map(|r| (r.id.clone(), r.name.clone()))
+                    .collect(),
+            )),
+            _ => {
+                let suggestions = match self.cat.runtime(&words[0].text) {
+                    Resolution::NotFound { suggestions } => suggestions,
+                    _ => Vec::new(),
+                };
+                self.diags.push(unknown(
+                    "unknown_runtime",
+                    "runtime",
+                    &words[0].text,
+                    words[0].span,
+                    &suggestions,
+                ));
+            }
         }
     }
 
@@ -1715,6 +1824,7 @@ impl<'a> Resolver<'a> {
             layout: d.layout,
             defaulted,
             spans: d.spans,
+            name_notes: std::mem::take(&mut self.notes),
         })
     }
 
@@ -1748,6 +1858,16 @@ impl<'a> Resolver<'a> {
             return;
         }
     }
+}
+
+/// True when `text` is the runtime's id, name or one of its aliases (ignoring case and
+/// punctuation), not merely a forgiving match.
+fn names_exactly(rt: &Runtime, text: &str) -> bool {
+    let key = normalize(text);
+    [&rt.id, &rt.name]
+        .into_iter()
+        .chain(&rt.aliases)
+        .any(|n| normalize(n) == key)
 }
 
 /// `q4`, `q8`, `4bit`, `int4`: a width, not a file format.
@@ -2210,4 +2330,156 @@ fn custom_device(def: &DeviceDef, cat: &Catalog, diags: &mut Vec<Diagnostic>) ->
         sources: BTreeMap::new(),
         notes: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analysis, AnalyzeOptions, analyze, completions, hover};
+
+    fn run(text: &str) -> Analysis {
+        analyze(text, &AnalyzeOptions::builtin())
+    }
+
+    fn errors(a: &Analysis) -> Vec<String> {
+        a.errors().map(|d| d.message.clone()).collect()
+    }
+
+    fn resolved(a: &Analysis) -> &super::ResolvedScenario {
+        a.scenarios[0].resolved.as_ref().expect("resolved")
+    }
+
+    #[test]
+    fn a_bare_runtime_name_is_the_runtime() {
+        let text = "3x radeon-ai-pro-r9700; gpt-oss-120b f16; llama.cpp-rocm";
+        let a = run(text);
+        // F16 does not fit three 32 GB cards: that finding is the only error.
+        let codes: Vec<&str> = a.errors().map(|d| d.code.as_str()).collect();
+        assert!(codes.iter().all(|c| !c.starts_with("unknown")), "{codes:?}");
+        let r = resolved(&a);
+        assert_eq!(r.runtime.id, "llama.cpp-rocm");
+        assert!(!r.is_defaulted("runtime"));
+        let at = text.find("llama.cpp-rocm").unwrap();
+        assert_eq!(r.spans.runtime.map(|s| s.start), Some(at));
+        let h = hover(&a, at + 3).expect("runtime hover");
+        assert!(h.markdown.contains("ROCm"), "{}", h.markdown);
+    }
+
+    #[test]
+    fn every_catalog_runtime_written_bare_means_what_runtime_says() {
+        let cat = mlbn_catalog::Catalog::builtin();
+        for rt in &cat.runtimes {
+            let bare = run(&format!("rtx4090; llama3-8b q4; {}", rt.id));
+            let keyword = run(&format!("rtx4090; llama3-8b q4; runtime {}", rt.id));
+            assert!(errors(&bare).is_empty(), "{}: {:?}", rt.id, errors(&bare));
+            assert_eq!(
+                resolved(&bare).runtime,
+                resolved(&keyword).runtime,
+                "{}",
+                rt.id
+            );
+        }
+        for (text, id) in [
+            ("vllm", "vllm"),
+            ("exo", "exo"),
+            ("mlx", "mlx"),
+            ("tensorrt-llm", "tensorrt-llm"),
+            ("ollama", "ollama"),
+            ("llama.cpp vulkan", "llama.cpp-vulkan"),
+            ("trt-llm", "tensorrt-llm"),
+        ] {
+            let a = run(&format!("rtx4090; llama3-8b q4; {text}"));
+            assert!(errors(&a).is_empty(), "{text}: {:?}", errors(&a));
+            let rt = &resolved(&a).runtime;
+            assert!(
+                rt.id == id || rt.id.starts_with(&format!("{id}-")),
+                "{text}: {}",
+                rt.id
+            );
+        }
+    }
+
+    #[test]
+    fn a_bare_runtime_takes_workload_options_and_reports_unknown_backends() {
+        let a = run("rtx4090; llama3-8b q4; vllm batch=8");
+        assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+        assert_eq!(resolved(&a).workload.batch, 8);
+        let a = run("rtx4090; llama3-8b q4; llama.cpp vulkan");
+        assert_eq!(resolved(&a).runtime.id, "llama.cpp-vulkan");
+    }
+
+    #[test]
+    fn names_of_two_kinds_resolve_in_a_fixed_order_and_hover_says_so() {
+        // A runtime's id or alias that forgiving device matching also finds (`vllm-cpu` finds
+        // a CPU): the runtime wins, every time, and hover names the device.
+        let cat = mlbn_catalog::Catalog::builtin();
+        let (name, dev) = cat
+            .runtimes
+            .iter()
+            .flat_map(|r| std::iter::once(&r.id).chain(&r.aliases))
+            .find_map(|n| match cat.find_device(n) {
+                mlbn_catalog::Resolution::Found(d) => Some((n.clone(), d)),
+                mlbn_catalog::Resolution::Ambiguous(many) => Some((n.clone(), many[0])),
+                _ => None,
+            })
+            .expect("a runtime name that also finds a device");
+        let text = format!("rtx4090; llama3-8b q4; {name}");
+        let expected = run(&format!("rtx4090; llama3-8b q4; runtime {name}"));
+        for _ in 0..3 {
+            let a = run(&text);
+            let r = resolved(&a);
+            assert_eq!(r.runtime, resolved(&expected).runtime);
+            assert_eq!(r.devices[0].device.id, "rtx-4090");
+            let h = hover(&a, text.rfind(name.as_str()).unwrap() + 1).expect("hover");
+            assert!(h.markdown.contains("read as the runtime"), "{}", h.markdown);
+            assert!(h.markdown.contains(&dev.id), "{}", h.markdown);
+        }
+        // The keyword forms always mean their kind: `1x NAME` is hardware (here a device or,
+        // when the words match several, the "could mean several devices" error).
+        let a = run(&format!("1x {name}; llama3-8b q4"));
+        let as_device = match &a.scenarios[0].resolved {
+            Ok(r) => r.devices[0].device.id == dev.id,
+            Err(_) => a.diagnostics.iter().any(|d| d.code == "ambiguous_device"),
+        };
+        assert!(as_device, "{:?}", a.diagnostics);
+        // A device the file defines wins over a runtime of the same name.
+        let a =
+            run("device vllm { mem 48GB; bw 960GB/s; fp16 165TF; tdp 300W }\nvllm\nllama3-8b q4");
+        assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+        assert!(resolved(&a).devices[0].custom);
+        assert!(resolved(&a).is_defaulted("runtime"));
+    }
+
+    #[test]
+    fn devices_models_strategies_and_links_in_phrases_read_as_before() {
+        let a = run("2x rtx4090 nvlink; llama3-70b q4; pipeline");
+        assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+        let r = resolved(&a);
+        assert_eq!(
+            r.devices[0].link.as_ref().map(|l| l.kind),
+            Some(mlbn_catalog::LinkKind::Nvlink)
+        );
+        assert_eq!(r.strategy.kind(), super::StrategyKind::Pipeline);
+        assert!(r.name_notes.is_empty(), "{:?}", r.name_notes);
+        let a = run("rtx4090\nllama3-8b q4");
+        assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+        assert!(resolved(&a).is_defaulted("runtime"));
+        let a = run("rtx4090; llama3-8b q4; frobnicator-9000");
+        let e = errors(&a);
+        assert_eq!(e, ["unknown device, model or runtime `frobnicator-9000`"]);
+        let a = run("rtx4090; llama3-8b q4; olama");
+        let d = a.errors().next().expect("typo");
+        assert!(d.fixes.iter().any(|f| f.title.contains("ollama")), "{d:?}");
+    }
+
+    #[test]
+    fn completion_at_a_statement_start_offers_runtimes() {
+        let text = "rtx4090; llama3-8b q4; vll";
+        let items = completions(text, text.len());
+        assert!(
+            items
+                .iter()
+                .any(|i| i.kind == crate::CompletionKind::Runtime && i.label == "vllm"),
+            "{items:?}"
+        );
+    }
 }
