@@ -4,36 +4,20 @@ mod common;
 use common::*;
 use mlbn_engine::*;
 
-fn auto(e: &Estimate) -> &parallel::AutoReport {
-    e.auto
-        .as_ref()
-        .expect("multi-device AUTO attaches its report")
-}
-
 fn winner(e: &Estimate) -> &parallel::AutoCandidate {
     &auto(e).candidates[0]
 }
 
 #[test]
 fn single_device_uses_no_parallelism() {
-    let e = estimate(&scenario(
-        &[("rtx-4090", 1, None)],
-        "llama-3-8b",
-        "q4_k_m",
-        "llama.cpp-cuda",
-    ));
+    let e = estimate_group("rtx-4090", 1, "llama-3-8b", "q4_k_m", "llama.cpp-cuda");
     assert_eq!(e.strategy.kind, StrategyKind::Single);
     assert!(e.auto.is_none());
 }
 
 #[test]
 fn two_similar_gpus_on_a_fast_link_pick_tensor() {
-    let e = estimate(&scenario(
-        &[("h100-sxm5-80gb", 2, None)],
-        "llama-3.1-8b",
-        "f16",
-        "vllm",
-    ));
+    let e = estimate_group("h100-sxm5-80gb", 2, "llama-3.1-8b", "f16", "vllm");
     assert_eq!(e.strategy.kind, StrategyKind::Tensor, "{}", auto(&e).reason);
     // The link was inferred: NVLink of the H100's generation.
     assert!(
@@ -52,12 +36,7 @@ fn two_similar_gpus_on_a_fast_link_pick_tensor() {
 #[test]
 fn two_gpus_with_host_overflow_pick_pipeline_and_say_why() {
     // Llama 3 70B Q8_0 (~75 GB) on 2x 24 GB: only fits with layers in host memory.
-    let e = estimate(&scenario(
-        &[("rtx-4090", 2, None)],
-        "llama-3-70b",
-        "q8_0",
-        "llama.cpp-cuda",
-    ));
+    let e = estimate_group("rtx-4090", 2, "llama-3-70b", "q8_0", "llama.cpp-cuda");
     assert_eq!(e.strategy.kind, StrategyKind::Pipeline);
     assert!(!e.fits && e.offload.as_ref().is_some_and(|o| o.layers_on_host > 0));
     let a = auto(&e);
@@ -81,12 +60,7 @@ fn two_gpus_with_host_overflow_pick_pipeline_and_say_why() {
 #[test]
 fn four_and_eight_h100_pick_tensor_or_tp_pp() {
     for n in [4, 8] {
-        let e = estimate(&scenario(
-            &[("h100-sxm5-80gb", n, None)],
-            "llama-3-70b",
-            "f16",
-            "vllm",
-        ));
+        let e = estimate_group("h100-sxm5-80gb", n, "llama-3-70b", "f16", "vllm");
         assert!(
             matches!(e.strategy.kind, StrategyKind::Tensor | StrategyKind::Hybrid),
             "{n}: {:?}",
@@ -105,29 +79,16 @@ fn four_and_eight_h100_pick_tensor_or_tp_pp() {
 #[test]
 fn moe_models_consider_and_show_expert_parallel() {
     for (m, q) in [("deepseek-r1", "fp8-e4m3"), ("kimi-k2", "fp8-e4m3")] {
-        let e = estimate(&scenario(&[("h200-sxm-141gb", 8, None)], m, q, "vllm"));
-        let ex = auto(&e)
-            .candidates
-            .iter()
-            .find(|c| c.kind == StrategyKind::Expert)
-            .unwrap();
+        let e = estimate_group("h200-sxm-141gb", 8, m, q, "vllm");
+        let ex = candidate(&e, StrategyKind::Expert);
         assert!(
             ex.rank.is_some() && ex.system_decode_tok_s > 0.0,
             "{m}: {ex:?}"
         );
     }
     // A dense model lists expert parallel as disqualified, with the reason.
-    let e = estimate(&scenario(
-        &[("h100-sxm5-80gb", 2, None)],
-        "llama-3.1-8b",
-        "f16",
-        "vllm",
-    ));
-    let ex = auto(&e)
-        .candidates
-        .iter()
-        .find(|c| c.kind == StrategyKind::Expert)
-        .unwrap();
+    let e = estimate_group("h100-sxm5-80gb", 2, "llama-3.1-8b", "f16", "vllm");
+    let ex = candidate(&e, StrategyKind::Expert);
     assert!(
         ex.disqualified
             .as_deref()
@@ -182,12 +143,7 @@ fn gpu_plus_mac_uses_both_with_a_reason() {
 
 #[test]
 fn two_rtx4090_llama3_70b_q4_decodes_15_to_25() {
-    let e = estimate(&scenario(
-        &[("rtx-4090", 2, None)],
-        "llama-3-70b",
-        "q4_k_m",
-        "llama.cpp-cuda",
-    ));
+    let e = estimate_group("rtx-4090", 2, "llama-3-70b", "q4_k_m", "llama.cpp-cuda");
     assert!(e.fits);
     assert!(
         (15.0..=25.0).contains(&e.decode_tok_s),
@@ -214,12 +170,7 @@ fn eight_h100_llama3_70b_fp16_decodes_80_to_120_with_tensor() {
         );
     }
     // One H100 cannot hold it.
-    let e = estimate(&scenario(
-        &[("h100-sxm5-80gb", 1, None)],
-        "llama-3-70b",
-        "f16",
-        "vllm",
-    ));
+    let e = estimate_group("h100-sxm5-80gb", 1, "llama-3-70b", "f16", "vllm");
     assert!(!e.fits);
 }
 
@@ -270,41 +221,36 @@ fn eight_h200_deepseek_r1_8bit() {
     assert!(b.decode_tok_s > e.decode_tok_s);
 }
 
+/// Two single-device groups under a forced pipeline: the estimate and each stage's layers.
+fn two_stage_pipeline(first: &str, second: &str, model: &str, quant: &str) -> (Estimate, u32, u32) {
+    let mut s = scenario(
+        &[(first, 1, None), (second, 1, None)],
+        model,
+        quant,
+        "llama.cpp-cuda",
+    );
+    s.strategy = StrategyRequest::Pipeline;
+    let e = estimate(&s);
+    let st = &e.strategy.stages;
+    assert_eq!(st.len(), 2);
+    let (l0, l1) = (
+        st[0].last_layer + 1 - st[0].first_layer,
+        st[1].last_layer + 1 - st[1].first_layer,
+    );
+    (e, l0, l1)
+}
+
 #[test]
 fn pipeline_split_balances_time_not_memory() {
     // Same memory, different bandwidth: the faster card takes more layers.
-    let e = estimate(&{
-        let mut s = scenario(
-            &[("rtx-4090", 1, None), ("rtx-3090", 1, None)],
-            "llama-3-70b",
-            "q4_k_m",
-            "llama.cpp-cuda",
-        );
-        s.strategy = StrategyRequest::Pipeline;
-        s
-    });
-    let st = &e.strategy.stages;
-    assert_eq!(st.len(), 2);
-    let l0 = st[0].last_layer + 1 - st[0].first_layer;
-    let l1 = st[1].last_layer + 1 - st[1].first_layer;
+    let (e, l0, l1) = two_stage_pipeline("rtx-4090", "rtx-3090", "llama-3-70b", "q4_k_m");
     assert!(l0 > l1, "{l0} vs {l1}");
     assert!(
         e.strategy.summary.contains("on rtx-4090") && e.strategy.summary.contains("on rtx-3090")
     );
     // With room to spare, a 3x faster device takes about 3x the layers.
-    let e = estimate(&{
-        let mut s = scenario(
-            &[("h200-sxm-141gb", 1, None), ("rtx-3090", 1, None)],
-            "llama-3.1-8b",
-            "f16",
-            "llama.cpp-cuda",
-        );
-        s.strategy = StrategyRequest::Pipeline;
-        s
-    });
-    let st = &e.strategy.stages;
-    let l0 = f64::from(st[0].last_layer + 1 - st[0].first_layer);
-    let l1 = f64::from(st[1].last_layer + 1 - st[1].first_layer);
+    let (_, l0, l1) = two_stage_pipeline("h200-sxm-141gb", "rtx-3090", "llama-3.1-8b", "f16");
+    let (l0, l1) = (f64::from(l0), f64::from(l1));
     assert!(l0 / l1 > 3.0, "{l0} vs {l1}");
 }
 
@@ -314,22 +260,13 @@ fn tp_degree_must_divide_heads() {
     let mut s = scenario(&[("h100-sxm5-80gb", 6, None)], "llama-3-70b", "f16", "vllm");
     s.strategy = StrategyRequest::Hybrid { tp: 3, pp: 2 };
     let e = estimate(&s);
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::TpDegreeNotDivisor)
-        .expect("finding");
+    let f = finding(&e, FindingCode::TpDegreeNotDivisor);
     assert!(f.fixes.iter().any(|x| matches!(
         x.kind,
         FixKind::SetDegrees { tp: 2, .. } | FixKind::SetDegrees { tp: 4, .. }
     )));
     // AUTO on 6 devices disqualifies tp=3 and tp=6 with the reason.
-    let e = estimate(&scenario(
-        &[("h100-sxm5-80gb", 6, None)],
-        "llama-3-70b",
-        "f16",
-        "vllm",
-    ));
+    let e = estimate_group("h100-sxm5-80gb", 6, "llama-3-70b", "f16", "vllm");
     let t6 = auto(&e)
         .candidates
         .iter()
@@ -354,11 +291,7 @@ fn slow_link_for_tensor_is_reported_with_fixes() {
     s.strategy = StrategyRequest::Tensor;
     s.groups[0].link.as_mut().unwrap().link.latency_us = 20.0;
     let e = estimate(&s);
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::SlowLinkForTensor)
-        .expect("slow link finding");
+    let f = finding(&e, FindingCode::SlowLinkForTensor);
     let link_fix = f.fixes.iter().find(|x| matches!(&x.kind, FixKind::UseLink { link_id, .. } if link_id.starts_with("nvlink"))).expect("nvlink fix");
     assert!(link_fix.effect.contains("tok/s"));
     assert!(f.fixes.iter().any(|x| matches!(
@@ -431,17 +364,8 @@ fn long_prompts_unlock_sequence_and_context_parallel() {
     assert!(cp.prefill_tok_s > single.prefill_tok_s * 2.0);
     assert!(cp.decode_tok_s < single.decode_tok_s * 1.3);
     // Short prompt: both disqualified with the threshold.
-    let e = estimate(&scenario(
-        &[("h100-sxm5-80gb", 4, None)],
-        "llama-3.1-8b",
-        "f16",
-        "vllm",
-    ));
-    let c = auto(&e)
-        .candidates
-        .iter()
-        .find(|c| c.kind == StrategyKind::Context)
-        .unwrap();
+    let e = estimate_group("h100-sxm5-80gb", 4, "llama-3.1-8b", "f16", "vllm");
+    let c = candidate(&e, StrategyKind::Context);
     assert!(
         c.disqualified
             .as_deref()
@@ -473,12 +397,7 @@ fn optimize_ttft_changes_the_goal() {
 
 #[test]
 fn auto_report_serializes() {
-    let e = estimate(&scenario(
-        &[("h100-sxm5-80gb", 8, None)],
-        "llama-3-70b",
-        "f16",
-        "vllm",
-    ));
+    let e = estimate_group("h100-sxm5-80gb", 8, "llama-3-70b", "f16", "vllm");
     let json = serde_json::to_string(&e).unwrap();
     assert!(
         json.contains("\"auto\"")

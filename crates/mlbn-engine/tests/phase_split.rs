@@ -35,16 +35,13 @@ fn spark_prefills_mac_decodes_and_the_speedup_matches_exo() {
         "{}",
         p.decode_device_id
     );
-    let mac = p
-        .singles
-        .iter()
-        .find(|x| x.device_id.contains("mac-m3-ultra"))
-        .unwrap();
-    let spark = p
-        .singles
-        .iter()
-        .find(|x| x.device_id.contains("dgx-spark"))
-        .unwrap();
+    let single = |id: &str| {
+        p.singles
+            .iter()
+            .find(|x| x.device_id.contains(id))
+            .unwrap_or_else(|| panic!("no single-device row for {id}"))
+    };
+    let (mac, spark) = (single("mac-m3-ultra"), single("dgx-spark"));
     // exo: 2.8x vs the Mac alone; ±30%.
     assert!(
         (2.8 * 0.7..=2.8 * 1.3).contains(&mac.speedup),

@@ -1,22 +1,12 @@
 //! Power and cost checks (issue 6): full-load and light-load draw, multi-device sums, linear
 //! cost in price and hours, and bad prices.
 
+mod common;
+
+use common::llama_cpp_cuda as scenario;
 use mlbn_catalog::Catalog;
 use mlbn_engine::{DeviceGroup, FindingCode, Scenario, Subject, Workload, estimate};
 use proptest::prelude::*;
-
-fn scenario(device: &str, count: u32, model: &str, quant: &str) -> Scenario {
-    let c = Catalog::builtin();
-    let d = c.device(device).found().expect("device").clone();
-    let m = c.model(model).found().expect("model").clone();
-    let q = c.quant(quant).found().expect("quant").clone();
-    let r = c
-        .runtime("llama.cpp-cuda")
-        .found()
-        .expect("runtime")
-        .clone();
-    Scenario::new(vec![DeviceGroup::new(d, count)], m, q, r)
-}
 
 #[test]
 fn rtx4090_full_decode_load_reads_near_board_power() {

@@ -1,20 +1,15 @@
 //! Fix effects (issue 6 alerts): every machine-applicable fix carries the result of re-running
 //! the estimate with it applied; "doesn't fit" proposes the largest alternative quant that fits.
 
-use mlbn_catalog::Catalog;
-use mlbn_engine::{DeviceGroup, FindingCode, FixKind, Scenario, Workload, estimate};
+mod common;
 
+use common::{finding, fix_where};
+use mlbn_catalog::Catalog;
+use mlbn_engine::{FindingCode, FixKind, Scenario, Workload, estimate};
+
+/// One RTX 4090 on llama.cpp CUDA.
 fn scenario(model: &str, quant: &str) -> Scenario {
-    let c = Catalog::builtin();
-    let d = c.device("rtx4090").found().expect("device").clone();
-    let m = c.model(model).found().expect("model").clone();
-    let q = c.quant(quant).found().expect("quant").clone();
-    let r = c
-        .runtime("llama.cpp-cuda")
-        .found()
-        .expect("runtime")
-        .clone();
-    Scenario::new(vec![DeviceGroup::new(d, 1)], m, q, r)
+    common::llama_cpp_cuda("rtx4090", 1, model, quant)
 }
 
 /// The GGUF quants of the catalog, as the front end offers them for a llama.cpp scenario.
@@ -34,16 +29,8 @@ fn does_not_fit_proposes_the_largest_quant_that_fits_with_its_speed() {
     s.alt_quants = gguf_quants();
     let e = estimate(&s);
     assert!(!e.fits);
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::DoesNotFit)
-        .expect("does_not_fit");
-    let fix = f
-        .fixes
-        .iter()
-        .find(|x| matches!(x.kind, FixKind::UseQuant { .. }))
-        .expect("a quant fix");
+    let f = finding(&e, FindingCode::DoesNotFit);
+    let fix = fix_where(f, |k| matches!(k, FixKind::UseQuant { .. }));
     let FixKind::UseQuant { quant_id } = &fix.kind else {
         unreachable!()
     };
@@ -80,11 +67,7 @@ fn every_fix_carries_a_computed_effect() {
     let mut s = scenario("llama-3-8b", "q4_k_m");
     s.workload = Workload::new(12_000, 256, 1);
     let e = estimate(&s);
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::ContextExceedsModel)
-        .expect("context finding");
+    let f = finding(&e, FindingCode::ContextExceedsModel);
     let fix = f.fixes.first().expect("context fix");
     assert!(matches!(fix.kind, FixKind::SetContext { tokens: 8192 }));
     assert!(

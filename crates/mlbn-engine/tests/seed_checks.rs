@@ -1,24 +1,16 @@
 //! The seed's accuracy checks (issue 4), made honest: impossible configurations must be
 //! reported as such, and the speeds must land in the measured ranges.
 
-use mlbn_catalog::Catalog;
-use mlbn_engine::{
-    Bound, BuildDate, DeviceGroup, FindingCode, FixKind, Scenario, Severity, Workload, estimate,
-};
+mod common;
 
+use mlbn_catalog::Catalog;
+use mlbn_engine::{Bound, BuildDate, FindingCode, FixKind, Scenario, Severity, Workload, estimate};
+
+/// One group of catalog ids at llama-bench's pp512/tg128, with every quant as a fix candidate.
 fn scenario(device: &str, count: u32, model: &str, quant: &str, runtime: &str) -> Scenario {
-    let cat = Catalog::builtin();
-    let mut s = Scenario::new(
-        vec![DeviceGroup::new(
-            cat.device_by_id(device).expect("device").clone(),
-            count,
-        )],
-        cat.model_by_id(model).expect("model").clone(),
-        cat.quant_by_id(quant).expect("quant").clone(),
-        cat.runtime_by_id(runtime).expect("runtime").clone(),
-    );
+    let mut s = common::scenario(&[(device, count, None)], model, quant, runtime);
     s.workload = Workload::new(512, 128, 1);
-    s.alt_quants = cat.quants.clone();
+    s.alt_quants = Catalog::builtin().quants.clone();
     s
 }
 
@@ -54,11 +46,7 @@ fn llama3_70b_q4_overflows_one_rtx4090_and_offloads() {
     let s = scenario("rtx-4090", 1, "llama-3-70b", "q4_k_m", "llama.cpp-cuda");
     let e = estimate(&s);
     assert!(!e.fits);
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::DoesNotFit)
-        .expect("does_not_fit");
+    let f = common::finding(&e, FindingCode::DoesNotFit);
     assert_eq!(f.severity, Severity::Warning, "offload runs: {}", f.message);
     assert!(e.has_finding(FindingCode::HostOverflow));
     let o = e.offload.as_ref().expect("offload");
@@ -121,11 +109,7 @@ fn llama3_70b_fp16_does_not_fit_one_h100() {
         let s = scenario("h100-sxm5-80gb", 1, "llama-3-70b", "f16", runtime);
         let e = estimate(&s);
         assert!(!e.fits);
-        let f = e
-            .findings
-            .iter()
-            .find(|f| f.code == FindingCode::DoesNotFit)
-            .expect("does_not_fit");
+        let f = common::finding(&e, FindingCode::DoesNotFit);
         assert_eq!(f.severity, Severity::Error, "{}", f.message);
         assert!(e.model.weights_gb > 140.0, "{}", e.model.weights_gb);
     }
@@ -142,11 +126,7 @@ fn deepseek_r1_8bit_does_not_fit_8x_h100_by_memory() {
         "{}",
         e.model.weights_gb
     );
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::DoesNotFit)
-        .expect("does_not_fit");
+    let f = common::finding(&e, FindingCode::DoesNotFit);
     assert_eq!(f.severity, Severity::Error);
     // Decode reads only the ~37B active parameters.
     assert!(
@@ -168,11 +148,7 @@ fn apple_gpu_memory_limit_is_reported_and_can_be_raised() {
     );
     let e = estimate(&s);
     assert!(!e.fits);
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.code == FindingCode::UnifiedMemoryLimit)
-        .expect("unified_memory_limit");
+    let f = common::finding(&e, FindingCode::UnifiedMemoryLimit);
     assert_eq!(f.severity, Severity::Warning);
     let fraction = f
         .fixes

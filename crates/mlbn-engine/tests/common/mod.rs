@@ -56,3 +56,79 @@ pub fn scenario(
         .collect();
     Scenario::new(gs, model(model_id), quant(quant_id), runtime(rt))
 }
+
+/// One group of `count` devices without a written link, estimated.
+pub fn estimate_group(
+    device_id: &str,
+    count: u32,
+    model_id: &str,
+    quant_id: &str,
+    rt: &str,
+) -> mlbn_engine::Estimate {
+    mlbn_engine::estimate(&scenario(
+        &[(device_id, count, None)],
+        model_id,
+        quant_id,
+        rt,
+    ))
+}
+
+/// One group on llama.cpp CUDA, every name resolved forgivingly (`rtx4090`, `qwen2.5-32b`).
+pub fn llama_cpp_cuda(
+    device_name: &str,
+    count: u32,
+    model_name: &str,
+    quant_name: &str,
+) -> Scenario {
+    let c = Catalog::builtin();
+    let d = c.device(device_name).found();
+    let m = c.model(model_name).found();
+    let q = c.quant(quant_name).found();
+    let (Some(d), Some(m), Some(q)) = (d, m, q) else {
+        panic!("not in the catalog: {device_name} / {model_name} / {quant_name}");
+    };
+    Scenario::new(
+        vec![DeviceGroup::new(d.clone(), count)],
+        m.clone(),
+        q.clone(),
+        runtime("llama.cpp-cuda"),
+    )
+}
+
+/// The estimate's finding with `code`.
+pub fn finding(e: &mlbn_engine::Estimate, code: mlbn_engine::FindingCode) -> &mlbn_engine::Finding {
+    e.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code:?} finding in {:?}", e.findings))
+}
+
+/// The first fix of `f` that `is` accepts.
+pub fn fix_where(
+    f: &mlbn_engine::Finding,
+    is: impl Fn(&mlbn_engine::FixKind) -> bool,
+) -> &mlbn_engine::SuggestedFix {
+    f.fixes
+        .iter()
+        .find(|x| is(&x.kind))
+        .unwrap_or_else(|| panic!("no such fix in {:?}", f.fixes))
+}
+
+/// AUTO's report of a multi-device estimate.
+pub fn auto(e: &mlbn_engine::Estimate) -> &mlbn_engine::parallel::AutoReport {
+    e.auto
+        .as_ref()
+        .expect("multi-device AUTO attaches its report")
+}
+
+/// AUTO's candidate of `kind`.
+pub fn candidate(
+    e: &mlbn_engine::Estimate,
+    kind: mlbn_engine::StrategyKind,
+) -> &mlbn_engine::parallel::AutoCandidate {
+    auto(e)
+        .candidates
+        .iter()
+        .find(|c| c.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} candidate"))
+}
