@@ -354,17 +354,7 @@ fn estimate_text(out: &mut String, p: &Paint, r: &ResolvedScenario, e: &Estimate
         .memory
         .iter()
         .map(|m| {
-            let name = r
-                .devices
-                .get(m.device.group)
-                .map(|g| {
-                    if g.count > 1 {
-                        format!("{} #{}", g.device.name, m.device.index + 1)
-                    } else {
-                        g.device.name.clone()
-                    }
-                })
-                .unwrap_or_else(|| m.device_id.clone());
+            let name = crate::device_label(r, m.device, &m.device_id);
             let state = if m.overflow_gb > 0.0 {
                 format!("over {}", gb(m.overflow_gb))
             } else {
@@ -528,17 +518,7 @@ pub fn power_rows(r: &ResolvedScenario, e: &Estimate) -> Vec<(String, String)> {
     )];
     if pw.devices.len() > 1 {
         for d in &pw.devices {
-            let name = r
-                .devices
-                .get(d.device.group)
-                .map(|g| {
-                    if g.count > 1 {
-                        format!("{} #{}", g.device.name, d.device.index + 1)
-                    } else {
-                        g.device.name.clone()
-                    }
-                })
-                .unwrap_or_else(|| d.device_id.clone());
+            let name = crate::device_label(r, d.device, &d.device_id);
             out.push((
                 String::new(),
                 format!(

@@ -7,33 +7,8 @@ use mlbn_render::image::{
     render_auto_chart_png, render_context_chart_png, render_memory_chart_png, samples,
 };
 
-fn decode(png: &[u8]) -> image::RgbImage {
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    image::load_from_memory_with_format(png, image::ImageFormat::Png)
-        .expect("decodes")
-        .to_rgb8()
-}
-
-fn assert_text_clean(scene: &Scene, what: &str) {
-    let rects = scene.text_rects();
-    let (w, h) = (scene.width as f32, scene.height as f32);
-    for (r, t) in &rects {
-        assert!(
-            r.x >= -0.01 && r.y >= -0.01 && r.right() <= w + 0.01 && r.bottom() <= h + 0.01,
-            "{what}: {t:?} at {r:?} leaves the canvas"
-        );
-    }
-    for i in 0..rects.len() {
-        for j in i + 1..rects.len() {
-            assert!(
-                !rects[i].0.overlaps(&rects[j].0),
-                "{what}: {:?} overlaps {:?}",
-                rects[i],
-                rects[j]
-            );
-        }
-    }
-}
+mod common;
+use common::{assert_text_clean, decode};
 
 fn texts(scene: &Scene) -> Vec<String> {
     scene

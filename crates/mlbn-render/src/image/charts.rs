@@ -54,6 +54,65 @@ fn ticks(max: f64) -> Vec<f64> {
     (0..=n.min(12)).map(|i| i as f64 * step).collect()
 }
 
+/// Space around a chart's content, in design pixels.
+const MARGIN: f32 = 16.0;
+
+/// A chart's canvas: checked size, theme background, title and subtitle; returns the scene,
+/// its palette and the y below the header.
+fn chart_canvas(
+    theme: super::view::Theme,
+    title: &str,
+    subtitle: &str,
+    width: u32,
+    height: u32,
+) -> Result<(Scene, Palette, f32), RenderError> {
+    check_size(width, height)?;
+    let pal = Palette::of(theme);
+    let mut scene = Scene::with_scale(width, height, pal.bg, width as f32 / 900.0);
+    let top = header(&mut scene, &pal, title, subtitle, MARGIN);
+    Ok((scene, pal, top))
+}
+
+/// Text sizes and plot area of a horizontal bar chart with `n` rows from `top` down, and how
+/// many rows fit (`more` rows beyond them are summed up in a last "+N more" row).
+struct BarLayout {
+    label_f: TextStyle,
+    value_f: TextStyle,
+    axis_f: TextStyle,
+    axis_h: f32,
+    area: Rect,
+    shown: usize,
+    more: usize,
+}
+
+/// `None` when there is nothing to draw or no room for it.
+fn bar_layout(w: f32, h: f32, top: f32, n: usize) -> Option<BarLayout> {
+    let label_f = TextStyle::regular(if w < 600.0 { 11.0 } else { 13.0 });
+    let value_f = TextStyle::regular(label_f.px - 1.5);
+    let axis_f = TextStyle::regular(value_f.px - 0.5);
+    let axis_h = axis_f.px + 8.0;
+    let area = Rect::new(MARGIN, top, w - 2.0 * MARGIN, h - top - MARGIN - axis_h);
+    if n == 0 || area.h < 20.0 {
+        return None;
+    }
+    let min_row = label_f.px + 8.0;
+    let fit = ((area.h / min_row).floor() as usize).max(1);
+    let (shown, more) = if n > fit {
+        (fit - 1, n - (fit - 1))
+    } else {
+        (n, 0)
+    };
+    Some(BarLayout {
+        label_f,
+        value_f,
+        axis_f,
+        axis_h,
+        area,
+        shown,
+        more,
+    })
+}
+
 /// Title and subtitle at the top; returns the y below them.
 fn header(scene: &mut Scene, pal: &Palette, title: &str, subtitle: &str, margin: f32) -> f32 {
     let w = scene.design_w();
@@ -105,18 +164,15 @@ pub fn auto_chart_scene(
     width: u32,
     height: u32,
 ) -> Result<Scene, RenderError> {
-    check_size(width, height)?;
-    let pal = Palette::of(view.theme);
-    let mut scene = Scene::with_scale(width, height, pal.bg, width as f32 / 900.0);
-    let (w, h) = (scene.design_w(), scene.design_h());
-    let margin = 16.0;
-    let top = header(
-        &mut scene,
-        &pal,
+    let (mut scene, pal, top) = chart_canvas(
+        view.theme,
         &view.title,
         "AUTO: candidate strategies, decode and prefill rate",
-        margin,
-    );
+        width,
+        height,
+    )?;
+    let (w, h) = (scene.design_w(), scene.design_h());
+    let margin = MARGIN;
     let decode_c = pal.accent;
     let prefill_c = pal.accent2;
     let top = swatch_row(
@@ -131,23 +187,20 @@ pub fn auto_chart_scene(
         margin,
     );
 
-    let label_f = TextStyle::regular(if w < 600.0 { 11.0 } else { 13.0 });
-    let label_b = TextStyle::bold(label_f.px);
-    let value_f = TextStyle::regular(label_f.px - 1.5);
-    let axis_f = TextStyle::regular(value_f.px - 0.5);
-    let axis_h = axis_f.px + 8.0;
-    let area = Rect::new(margin, top, w - 2.0 * margin, h - top - margin - axis_h);
     let n = view.candidates.len();
-    if n == 0 || area.h < 20.0 {
+    let Some(BarLayout {
+        label_f,
+        value_f,
+        axis_f,
+        axis_h,
+        area,
+        shown,
+        more,
+    }) = bar_layout(w, h, top, n)
+    else {
         return Ok(scene);
-    }
-    let min_row = label_f.px + 8.0;
-    let fit = ((area.h / min_row).floor() as usize).max(1);
-    let (shown, more) = if n > fit {
-        (fit - 1, n - (fit - 1))
-    } else {
-        (n, 0)
     };
+    let label_b = TextStyle::bold(label_f.px);
     let row_h = (area.h / (shown + usize::from(more > 0)) as f32).min(46.0);
 
     let label_w = view
@@ -312,18 +365,15 @@ pub fn memory_chart_scene(
     width: u32,
     height: u32,
 ) -> Result<Scene, RenderError> {
-    check_size(width, height)?;
-    let pal = Palette::of(view.theme);
-    let mut scene = Scene::with_scale(width, height, pal.bg, width as f32 / 900.0);
-    let (w, h) = (scene.design_w(), scene.design_h());
-    let margin = 16.0;
-    let top = header(
-        &mut scene,
-        &pal,
+    let (mut scene, pal, top) = chart_canvas(
+        view.theme,
         &view.title,
         "Memory per device: what sits where, against capacity",
-        margin,
-    );
+        width,
+        height,
+    )?;
+    let (w, h) = (scene.design_w(), scene.design_h());
+    let margin = MARGIN;
     let [c_w, c_kv, c_act, c_ovh] = pal.seg;
     let top = swatch_row(
         &mut scene,
@@ -340,21 +390,17 @@ pub fn memory_chart_scene(
         margin,
     );
     let rows = collapse(&view.devices);
-    let label_f = TextStyle::regular(if w < 600.0 { 11.0 } else { 13.0 });
-    let value_f = TextStyle::regular(label_f.px - 1.5);
-    let axis_f = TextStyle::regular(value_f.px - 0.5);
-    let axis_h = axis_f.px + 8.0;
-    let area = Rect::new(margin, top, w - 2.0 * margin, h - top - margin - axis_h);
-    if rows.is_empty() || area.h < 20.0 {
+    let Some(BarLayout {
+        label_f,
+        value_f,
+        axis_f,
+        axis_h,
+        area,
+        shown,
+        more,
+    }) = bar_layout(w, h, top, rows.len())
+    else {
         return Ok(scene);
-    }
-    let min_row = label_f.px + 8.0;
-    let fit = ((area.h / min_row).floor() as usize).max(1);
-    let n = rows.len();
-    let (shown, more) = if n > fit {
-        (fit - 1, n - (fit - 1))
-    } else {
-        (n, 0)
     };
     let row_h = (area.h / (shown + usize::from(more > 0)) as f32).min(48.0);
     let label_w = rows
@@ -509,18 +555,15 @@ pub fn context_chart_scene(
     width: u32,
     height: u32,
 ) -> Result<Scene, RenderError> {
-    check_size(width, height)?;
-    let pal = Palette::of(view.theme);
-    let mut scene = Scene::with_scale(width, height, pal.bg, width as f32 / 900.0);
-    let (w, h) = (scene.design_w(), scene.design_h());
-    let margin = 16.0;
-    let top = header(
-        &mut scene,
-        &pal,
+    let (mut scene, pal, top) = chart_canvas(
+        view.theme,
         &view.title,
         "Decode tok/s against context length",
-        margin,
-    );
+        width,
+        height,
+    )?;
+    let (w, h) = (scene.design_w(), scene.design_h());
+    let margin = MARGIN;
     let mut pts: Vec<(f64, f64)> = view
         .points
         .iter()

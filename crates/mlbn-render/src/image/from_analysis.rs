@@ -261,17 +261,7 @@ pub fn memory_chart_view(
             .memory
             .iter()
             .map(|m| {
-                let name = r
-                    .devices
-                    .get(m.device.group)
-                    .map(|g| {
-                        if g.count > 1 {
-                            format!("{} #{}", g.device.name, m.device.index + 1)
-                        } else {
-                            g.device.name.clone()
-                        }
-                    })
-                    .unwrap_or_else(|| m.device_id.clone());
+                let name = crate::device_label(r, m.device, &m.device_id);
                 MemoryBarView {
                     name,
                     total_gb: m.usable_gb,
