@@ -10,7 +10,7 @@ use mlbn_catalog::{
     Runtime, normalize,
 };
 use mlbn_syntax::ast::{
-    Arg, DeviceDef, DeviceGroup, Directive, Hardware, KeyValue, ModelStmt, SourceFile,
+    Arg, DeviceDef, DeviceField, DeviceGroup, Directive, Hardware, KeyValue, ModelStmt, SourceFile,
     StatementKind, StrategyStmt, Unit, Value, Word,
 };
 use mlbn_syntax::{Diagnostic, Fix, Span, TextEdit};
@@ -1983,6 +1983,45 @@ fn gb(unit: Unit) -> Option<f64> {
     })
 }
 
+/// A size or rate field of a device block (`mem 48GB`, `bw 960GB/s`): the value in the
+/// field's base unit with its span, or the diagnostic. A bare number gets an "add UNIT" fix;
+/// `[what, noun]` name the field in the message and the help ("memory", "size").
+fn scaled_field(
+    f: &DeviceField,
+    scale: fn(Unit) -> Option<f64>,
+    [what, noun]: [&str; 2],
+    unit: &str,
+    example: &str,
+) -> Result<(f64, Span), Diagnostic> {
+    match &f.value {
+        Value::Quantity(q) => match scale(q.unit) {
+            Some(k) => Ok((q.value * k, q.span)),
+            None if q.unit == Unit::None => {
+                Err(
+                    Diagnostic::error("missing_unit", format!("{what} needs a unit"), q.span)
+                        .with_help(format!("write the {noun} in {unit}"))
+                        .with_fix(replace_fix(
+                            format!("add {unit}"),
+                            Span::at(q.span.end),
+                            unit.to_string(),
+                        )),
+                )
+            }
+            None => Err(wrong_unit(f, example)),
+        },
+        Value::Word(_) => Err(wrong_unit(f, example)),
+    }
+}
+
+/// "`bw` expects a bandwidth such as `960GB/s`" on a device field's value.
+fn wrong_unit(f: &DeviceField, want: &str) -> Diagnostic {
+    Diagnostic::error(
+        "wrong_unit",
+        format!("`{}` expects {want}", f.key.text),
+        f.value.span(),
+    )
+}
+
 /// Scale of a bandwidth unit to GB/s.
 fn gbps(unit: Unit) -> Option<f64> {
     Some(match unit {
@@ -2103,13 +2142,7 @@ fn custom_device(def: &DeviceDef, cat: &Catalog, diags: &mut Vec<Diagnostic>) ->
             Value::Word(w) => Some(w),
             Value::Quantity(_) => None,
         };
-        let expect = |want: &str, diags: &mut Vec<Diagnostic>| {
-            diags.push(Diagnostic::error(
-                "wrong_unit",
-                format!("`{}` expects {want}", f.key.text),
-                f.value.span(),
-            ));
-        };
+        let expect = |want: &str, diags: &mut Vec<Diagnostic>| diags.push(wrong_unit(f, want));
         let check = |v: f64, span: Span, diags: &mut Vec<Diagnostic>| -> Option<f64> {
             if v.is_finite() && v > 0.0 && v <= 1e6 {
                 Some(v)
@@ -2123,48 +2156,30 @@ fn custom_device(def: &DeviceDef, cat: &Catalog, diags: &mut Vec<Diagnostic>) ->
             }
         };
         match key.as_str() {
-            "mem" | "memory" | "vram" => match q {
-                Some(q) if gb(q.unit).is_some() => {
-                    mem_gb = check(q.value * gb(q.unit).unwrap_or(1.0), q.span, diags)
+            "mem" | "memory" | "vram" => {
+                match scaled_field(f, gb, ["memory", "size"], "GB", "a size such as `48GB`") {
+                    Ok((v, span)) => mem_gb = check(v, span, diags),
+                    Err(d) => {
+                        diags.push(d);
+                        ok = false;
+                    }
                 }
-                Some(q) if q.unit == Unit::None => {
-                    diags.push(
-                        Diagnostic::error("missing_unit", "memory needs a unit", q.span)
-                            .with_help("write the size in GB")
-                            .with_fix(replace_fix(
-                                "add GB",
-                                Span::at(q.span.end),
-                                "GB".to_string(),
-                            )),
-                    );
-                    ok = false;
+            }
+            "bw" | "bandwidth" => {
+                match scaled_field(
+                    f,
+                    gbps,
+                    ["bandwidth", "bandwidth"],
+                    "GB/s",
+                    "a bandwidth such as `960GB/s`",
+                ) {
+                    Ok((v, span)) => bw_gbps = check(v, span, diags),
+                    Err(d) => {
+                        diags.push(d);
+                        ok = false;
+                    }
                 }
-                _ => {
-                    expect("a size such as `48GB`", diags);
-                    ok = false;
-                }
-            },
-            "bw" | "bandwidth" => match q {
-                Some(q) if gbps(q.unit).is_some() => {
-                    bw_gbps = check(q.value * gbps(q.unit).unwrap_or(1.0), q.span, diags)
-                }
-                Some(q) if q.unit == Unit::None => {
-                    diags.push(
-                        Diagnostic::error("missing_unit", "bandwidth needs a unit", q.span)
-                            .with_help("write the bandwidth in GB/s")
-                            .with_fix(replace_fix(
-                                "add GB/s",
-                                Span::at(q.span.end),
-                                "GB/s".to_string(),
-                            )),
-                    );
-                    ok = false;
-                }
-                _ => {
-                    expect("a bandwidth such as `960GB/s`", diags);
-                    ok = false;
-                }
-            },
+            }
             "fp32" | "fp16" | "bf16" | "fp8" | "int8" | "fp4" => match q {
                 Some(q) if matches!(q.unit, Unit::Tflops | Unit::None) => {
                     let name = match key.as_str() {
@@ -2469,6 +2484,26 @@ mod tests {
         let a = run("rtx4090; llama3-8b q4; olama");
         let d = a.errors().next().expect("typo");
         assert!(d.fixes.iter().any(|f| f.title.contains("ollama")), "{d:?}");
+    }
+
+    #[test]
+    fn device_sizes_and_rates_need_units() {
+        let a = run("device box { mem 48; bw 960; fp16 165TF; tdp 300W }\nbox\nllama3-8b q4");
+        let got: Vec<(String, Option<String>)> = a
+            .errors()
+            .map(|d| (d.message.clone(), d.help.clone()))
+            .collect();
+        for (msg, help) in [
+            ("memory needs a unit", "write the size in GB"),
+            ("bandwidth needs a unit", "write the bandwidth in GB/s"),
+        ] {
+            assert!(got.contains(&(msg.into(), Some(help.into()))), "{got:?}");
+        }
+        let a = run("device box { mem lots; bw 1TB/s; fp16 165TF; tdp 300W }\nbox");
+        let msgs: Vec<String> = errors(&a);
+        assert_eq!(msgs, ["`mem` expects a size such as `48GB`"]);
+        let a = run("device box { mem 48GB; bw 1TB/s; fp16 165TF; tdp 300W }\nbox\nllama3-8b q4");
+        assert_eq!(resolved(&a).devices[0].device.bw_gbps, 1000.0);
     }
 
     #[test]
