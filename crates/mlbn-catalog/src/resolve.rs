@@ -96,39 +96,28 @@ pub(crate) trait Named {
     }
 }
 
+/// `Named` over a table type's `id` and `aliases` fields and the field it shows as its name
+/// (KV cache types have no name of their own: the id stands in), plus any other methods given
+/// in braces.
 macro_rules! named {
-    ($($t:ty),*) => {$(
+    ($t:ty, $name:ident $(, { $($extra:item)* })?) => {
         impl Named for $t {
-            fn id(&self) -> &str { &self.id }
-            fn display_name(&self) -> &str { &self.name }
-            fn aliases(&self) -> &[String] { &self.aliases }
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn display_name(&self) -> &str {
+                &self.$name
+            }
+            fn aliases(&self) -> &[String] {
+                &self.aliases
+            }
+            $($($extra)*)?
         }
-    )*};
+    };
 }
-named!(Model, Quant);
-
-impl Named for KvType {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn display_name(&self) -> &str {
-        &self.id
-    }
-    fn aliases(&self) -> &[String] {
-        &self.aliases
-    }
-}
-
-impl Named for Device {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn display_name(&self) -> &str {
-        &self.name
-    }
-    fn aliases(&self) -> &[String] {
-        &self.aliases
-    }
+named!(Model, name);
+named!(Quant, name);
+named!(Device, name, {
     fn family(&self) -> Option<&str> {
         self.family.as_deref()
     }
@@ -141,43 +130,25 @@ impl Named for Device {
     fn gpu_cores(&self) -> Option<u32> {
         self.gpu_cores
     }
-}
-
-impl Named for Runtime {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn display_name(&self) -> &str {
-        &self.name
-    }
-    fn aliases(&self) -> &[String] {
-        &self.aliases
-    }
+});
+named!(Runtime, name, {
     fn family(&self) -> Option<&str> {
         Some(&self.family)
     }
     fn family_default(&self) -> bool {
         self.backend == "auto"
     }
-}
-
-impl Named for Link {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn display_name(&self) -> &str {
-        &self.name
-    }
-    fn aliases(&self) -> &[String] {
-        &self.aliases
-    }
+});
+named!(Link, name, {
     fn family(&self) -> Option<&str> {
         self.family.as_deref()
     }
     fn family_default(&self) -> bool {
         self.family_default
     }
-}
+});
+
+named!(KvType, id);
 
 /// Exact-key index: normalised id, name and aliases → entries.
 #[derive(Debug)]
