@@ -1,20 +1,11 @@
 //! Rough release-mode timings of parse / format / tokens on 1 MiB of pathological input:
 //! `cargo run --release -p mlbn-syntax --example timing`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 fn main() {
-    for unit in [
-        "{",
-        "}",
-        "\"",
-        "device x {\n",
-        "+ ",
-        "a=",
-        "2x ",
-        ";",
-        "\n",
-        ",",
-        "---\n",
-        "device {",
-    ] {
+    for unit in common::PATHOLOGICAL_UNITS {
         let text = unit.repeat(mlbn_syntax::MAX_INPUT_BYTES / unit.len());
         let t = std::time::Instant::now();
         let p = mlbn_syntax::parse(&text);

@@ -5,6 +5,16 @@ use mlbn_syntax::{
     MAX_DEVICE_COUNT, MAX_INPUT_BYTES, Severity, TokenKind, format, parse, parse_bytes, tokens,
 };
 
+mod common;
+
+/// Each token's text with its kind.
+fn classified(text: &str) -> Vec<(&str, TokenKind)> {
+    tokens(text)
+        .iter()
+        .map(|t| (&text[t.span.start..t.span.end], t.kind))
+        .collect()
+}
+
 fn texts(ws: &[Word]) -> Vec<&str> {
     ws.iter().map(|w| w.text.as_str()).collect()
 }
@@ -294,10 +304,7 @@ fn formatter_canonical_style() {
 fn tokens_classify_by_role() {
     let text =
         "2x rtx4090 + dgx-spark over 10gbe; auto tp=2; power $0.15/kWh 8 # c\n---\nfoo \"q\"";
-    let got: Vec<(&str, TokenKind)> = tokens(text)
-        .iter()
-        .map(|t| (&text[t.span.start..t.span.end], t.kind))
-        .collect();
+    let got = classified(text);
     use TokenKind::*;
     assert_eq!(
         got,
@@ -332,20 +339,7 @@ fn pathological_inputs_are_handled() {
     // Large inputs of the nastiest shapes parse (linear algorithms; no recursion) and keep
     // the diagnostic list bounded. 64 KiB keeps debug-build test runs short; the criterion
     // bench and `examples/timing.rs` cover the full 1 MiB in release.
-    for unit in [
-        "{",
-        "}",
-        "\"",
-        "device x {\n",
-        "+ ",
-        "a=",
-        "2x ",
-        ";",
-        "\n",
-        ",",
-        "---\n",
-        "device {",
-    ] {
+    for unit in common::PATHOLOGICAL_UNITS {
         let text = unit.repeat((64 << 10) / unit.len());
         let p = parse(&text);
         assert!(
@@ -361,10 +355,7 @@ fn pathological_inputs_are_handled() {
 #[test]
 fn tokens_in_broken_statements_are_classified_by_text() {
     let text = "runtime exo, 2x 48GB auto";
-    let got: Vec<(&str, TokenKind)> = tokens(text)
-        .iter()
-        .map(|t| (&text[t.span.start..t.span.end], t.kind))
-        .collect();
+    let got = classified(text);
     use TokenKind::*;
     assert_eq!(
         got,
