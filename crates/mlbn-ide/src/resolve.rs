@@ -432,14 +432,35 @@ fn ambiguous(what: &str, name: &str, span: Span, candidates: Vec<(String, String
     d
 }
 
-/// `(id, name)` of what a resolution found: one, several or none.
-fn candidates<T>(
-    r: &Resolution<'_, T>,
-    id_name: impl Fn(&T) -> (String, String),
-) -> Vec<(String, String)> {
+/// The "did you mean" list of a failed lookup (empty when it did not fail).
+fn suggestions<T>(r: Resolution<'_, T>) -> Vec<String> {
     match r {
-        Resolution::Found(x) => vec![id_name(x)],
-        Resolution::Ambiguous(many) => many.iter().map(|x| id_name(x)).collect(),
+        Resolution::NotFound { suggestions } => suggestions,
+        _ => Vec::new(),
+    }
+}
+
+/// Catalog entries as `(id, name)` for candidate lists.
+trait Entry {
+    fn id_name(&self) -> (String, String);
+}
+
+macro_rules! entry {
+    ($($t:ty),*) => {$(
+        impl Entry for $t {
+            fn id_name(&self) -> (String, String) {
+                (self.id.clone(), self.name.clone())
+            }
+        }
+    )*};
+}
+entry!(Device, Model, Quant, Runtime, Link);
+
+/// `(id, name)` of what a resolution found: one, several or none.
+fn candidates<T: Entry>(r: &Resolution<'_, T>) -> Vec<(String, String)> {
+    match r {
+        Resolution::Found(x) => vec![x.id_name()],
+        Resolution::Ambiguous(many) => many.iter().map(|x| x.id_name()).collect(),
         Resolution::NotFound { .. } => Vec::new(),
     }
 }
@@ -504,6 +525,16 @@ struct Draft {
 impl<'a> Resolver<'a> {
     fn err(&mut self, code: &str, message: impl Into<String>, span: Span) {
         self.diags.push(Diagnostic::error(code, message, span));
+    }
+
+    /// "`words` could mean several WHATs", listing them.
+    fn ambiguous_words<T: Entry>(&mut self, what: &str, words: &[Word], many: &[&T]) {
+        self.diags.push(ambiguous(
+            what,
+            &join(words),
+            words_span(words),
+            many.iter().map(|x| x.id_name()).collect(),
+        ));
     }
 
     fn scenario(
@@ -706,15 +737,7 @@ impl<'a> Resolver<'a> {
                 Some((dev.clone(), n, false))
             }
             Some((n, Resolution::Ambiguous(many))) => {
-                let span = words_span(&words[..n]);
-                self.diags.push(ambiguous(
-                    "device",
-                    &join(&words[..n]),
-                    span,
-                    many.iter()
-                        .map(|d| (d.id.clone(), d.name.clone()))
-                        .collect(),
-                ));
+                self.ambiguous_words("device", &words[..n], &many);
                 None
             }
             _ => {
@@ -725,10 +748,7 @@ impl<'a> Resolver<'a> {
                     .unwrap_or(words.len())
                     .max(1);
                 let name = join(&words[..n]);
-                let suggestions = match self.cat.device(&name) {
-                    Resolution::NotFound { suggestions } => suggestions,
-                    _ => Vec::new(),
-                };
+                let suggestions = suggestions(self.cat.device(&name));
                 let mut suggestions = suggestions;
                 for key in self.custom.keys() {
                     if closeness(&name, key) > 0.85 && suggestions.len() < 3 {
@@ -771,21 +791,11 @@ impl<'a> Resolver<'a> {
                 Some(link.clone())
             }
             Some((n, Resolution::Ambiguous(many))) => {
-                self.diags.push(ambiguous(
-                    "link",
-                    &join(&words[..n]),
-                    words_span(&words[..n]),
-                    many.iter()
-                        .map(|l| (l.id.clone(), l.name.clone()))
-                        .collect(),
-                ));
+                self.ambiguous_words("link", &words[..n], &many);
                 None
             }
             _ => {
-                let suggestions = match self.cat.link(&words[0].text) {
-                    Resolution::NotFound { suggestions } => suggestions,
-                    _ => Vec::new(),
-                };
+                let suggestions = suggestions(self.cat.link(&words[0].text));
                 self.diags.push(unknown(
                     "unknown_link",
                     "link",
@@ -841,20 +851,10 @@ impl<'a> Resolver<'a> {
                 });
             };
             if let Some((m, r)) = &dev {
-                other(
-                    *m,
-                    "device",
-                    "1x ",
-                    candidates(r, |x| (x.id.clone(), x.name.clone())),
-                );
+                other(*m, "device", "1x ", candidates(r));
             }
             if let Some((m, r)) = &model {
-                other(
-                    *m,
-                    "model",
-                    "model ",
-                    candidates(r, |x| (x.id.clone(), x.name.clone())),
-                );
+                other(*m, "model", "model ", candidates(r));
             }
             self.runtime_phrase(words, options, d);
             if !also.is_empty() {
@@ -1016,14 +1016,7 @@ impl<'a> Resolver<'a> {
             match longest_prefix(&m.words, |s| self.cat.find_model(s)) {
                 Some((n, Resolution::Found(model))) => (model.clone(), None, n),
                 Some((n, Resolution::Ambiguous(many))) => {
-                    self.diags.push(ambiguous(
-                        "model",
-                        &join(&m.words[..n]),
-                        words_span(&m.words[..n]),
-                        many.iter()
-                            .map(|x| (x.id.clone(), x.name.clone()))
-                            .collect(),
-                    ));
+                    self.ambiguous_words("model", &m.words[..n], &many);
                     return;
                 }
                 _ => {
@@ -1034,10 +1027,7 @@ impl<'a> Resolver<'a> {
                         .unwrap_or(m.words.len())
                         .max(1);
                     let name = join(&m.words[..n]);
-                    let suggestions = match self.cat.model(&name) {
-                        Resolution::NotFound { suggestions } => suggestions,
-                        _ => Vec::new(),
-                    };
+                    let suggestions = suggestions(self.cat.model(&name));
                     self.diags.push(unknown(
                         "unknown_model",
                         "model",
@@ -1108,22 +1098,12 @@ impl<'a> Resolver<'a> {
                     i += n;
                 }
                 Some((n, Resolution::Ambiguous(many))) => {
-                    self.diags.push(ambiguous(
-                        "quant",
-                        &join(&rest[..n]),
-                        words_span(&rest[..n]),
-                        many.iter()
-                            .map(|q| (q.id.clone(), q.name.clone()))
-                            .collect(),
-                    ));
+                    self.ambiguous_words("quant", &rest[..n], &many);
                     i += n;
                 }
                 _ => {
                     let w = &rest[0];
-                    let suggestions = match self.cat.quant(&w.text) {
-                        Resolution::NotFound { suggestions } => suggestions,
-                        _ => Vec::new(),
-                    };
+                    let suggestions = suggestions(self.cat.quant(&w.text));
                     self.diags.push(unknown(
                         "unknown_quant",
                         "quant",
@@ -1155,17 +1135,7 @@ impl<'a> Resolver<'a> {
             match StrategyKind::from_word(&w.text) {
                 Some(k) => kinds.push(k),
                 None => {
-                    let words = [
-                        "auto",
-                        "pipeline",
-                        "tensor",
-                        "data",
-                        "expert",
-                        "sequence",
-                        "context",
-                        "phase-split",
-                    ];
-                    let mut sug: Vec<&str> = words
+                    let mut sug: Vec<&str> = crate::editor::STRATEGIES
                         .iter()
                         .copied()
                         .filter(|c| closeness(&w.text, c) > 0.7)
@@ -1343,19 +1313,11 @@ impl<'a> Resolver<'a> {
                 }
                 d.spans.runtime = Some(words_span(words));
             }
-            Some((n, Resolution::Ambiguous(many))) => self.diags.push(ambiguous(
-                "runtime",
-                &join(&words[..n]),
-                words_span(&words[..n]),
-                many.iter()
-                    .map(|r| (r.id.clone(), r.name.clone()))
-                    .collect(),
-            )),
+            Some((n, Resolution::Ambiguous(many))) => {
+                self.ambiguous_words("runtime", &words[..n], &many)
+            }
             _ => {
-                let suggestions = match self.cat.runtime(&words[0].text) {
-                    Resolution::NotFound { suggestions } => suggestions,
-                    _ => Vec::new(),
-                };
+                let suggestions = suggestions(self.cat.runtime(&words[0].text));
                 self.diags.push(unknown(
                     "unknown_runtime",
                     "runtime",
