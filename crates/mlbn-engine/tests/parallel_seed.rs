@@ -88,12 +88,7 @@ fn moe_models_consider_and_show_expert_parallel() {
     }
     // A dense model lists expert parallel as disqualified, with the reason.
     let e = estimate_group("h100-sxm5-80gb", 2, "llama-3.1-8b", "f16", "vllm");
-    let ex = candidate(&e, StrategyKind::Expert);
-    assert!(
-        ex.disqualified
-            .as_deref()
-            .is_some_and(|d| d.contains("MoE"))
-    );
+    assert_ruled_out(&e, StrategyKind::Expert, "MoE");
 }
 
 #[test]
@@ -345,32 +340,18 @@ fn long_prompts_unlock_sequence_and_context_parallel() {
     );
     s.workload = Workload::new(32768, 256, 1);
     let e = estimate(&s);
-    let a = auto(&e);
     for k in [StrategyKind::Sequence, StrategyKind::Context] {
-        let c = a.candidates.iter().find(|c| c.kind == k).unwrap();
+        let c = candidate(&e, k);
         assert!(c.disqualified.is_none(), "{c:?}");
     }
     // Context parallel speeds up prefill over one device but not decode.
-    let cp = a
-        .candidates
-        .iter()
-        .find(|c| c.kind == StrategyKind::Context)
-        .unwrap();
-    let single = a
-        .candidates
-        .iter()
-        .find(|c| c.kind == StrategyKind::Single)
-        .unwrap();
+    let cp = candidate(&e, StrategyKind::Context);
+    let single = candidate(&e, StrategyKind::Single);
     assert!(cp.prefill_tok_s > single.prefill_tok_s * 2.0);
     assert!(cp.decode_tok_s < single.decode_tok_s * 1.3);
     // Short prompt: both disqualified with the threshold.
     let e = estimate_group("h100-sxm5-80gb", 4, "llama-3.1-8b", "f16", "vllm");
-    let c = candidate(&e, StrategyKind::Context);
-    assert!(
-        c.disqualified
-            .as_deref()
-            .is_some_and(|d| d.contains("8192"))
-    );
+    assert_ruled_out(&e, StrategyKind::Context, "8192");
 }
 
 #[test]

@@ -341,6 +341,25 @@ pub fn text_report(a: &Analysis, opts: &ReportOptions) -> String {
     out
 }
 
+/// A device's memory row after its name: weights, KV, buffers, total, usable, free or over,
+/// layers (the text and Markdown tables share it).
+fn memory_cells(m: &mlbn_engine::DeviceMemory) -> [String; 7] {
+    let state = if m.overflow_gb > 0.0 {
+        format!("over {}", gb(m.overflow_gb))
+    } else {
+        format!("free {}", gb(m.free_gb))
+    };
+    [
+        gb(m.weights_gb),
+        gb(m.kv_gb),
+        gb(m.activations_gb + m.overhead_gb),
+        gb(m.total_gb),
+        gb(m.usable_gb),
+        state,
+        m.layers.to_string(),
+    ]
+}
+
 fn estimate_text(out: &mut String, p: &Paint, r: &ResolvedScenario, e: &Estimate) {
     out.push('\n');
     out.push_str(&p.head("Memory"));
@@ -354,22 +373,9 @@ fn estimate_text(out: &mut String, p: &Paint, r: &ResolvedScenario, e: &Estimate
         .memory
         .iter()
         .map(|m| {
-            let name = crate::device_label(r, m.device, &m.device_id);
-            let state = if m.overflow_gb > 0.0 {
-                format!("over {}", gb(m.overflow_gb))
-            } else {
-                format!("free {}", gb(m.free_gb))
-            };
-            vec![
-                name,
-                gb(m.weights_gb),
-                gb(m.kv_gb),
-                gb(m.activations_gb + m.overhead_gb),
-                gb(m.total_gb),
-                gb(m.usable_gb),
-                state,
-                m.layers.to_string(),
-            ]
+            let mut row = vec![crate::device_label(r, m.device, &m.device_id)];
+            row.extend(memory_cells(m));
+            row
         })
         .collect();
     table(
@@ -713,21 +719,10 @@ pub fn markdown_report(a: &Analysis) -> String {
                     if e.fits { "fits" } else { "does not fit" }
                 ));
                 for m in &e.memory {
-                    let state = if m.overflow_gb > 0.0 {
-                        format!("over {}", gb(m.overflow_gb))
-                    } else {
-                        format!("free {}", gb(m.free_gb))
-                    };
                     out.push_str(&format!(
-                        "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                        "| {} | {} |\n",
                         md_escape(&m.device_id),
-                        gb(m.weights_gb),
-                        gb(m.kv_gb),
-                        gb(m.activations_gb + m.overhead_gb),
-                        gb(m.total_gb),
-                        gb(m.usable_gb),
-                        state,
-                        m.layers
+                        memory_cells(m).join(" | ")
                     ));
                 }
                 out.push_str(&format!(

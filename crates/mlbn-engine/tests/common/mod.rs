@@ -132,3 +132,13 @@ pub fn candidate(
         .find(|c| c.kind == kind)
         .unwrap_or_else(|| panic!("no {kind:?} candidate"))
 }
+
+/// AUTO ruled the candidate of `kind` out, with a reason that mentions `why`.
+pub fn assert_ruled_out(e: &mlbn_engine::Estimate, kind: mlbn_engine::StrategyKind, why: &str) {
+    let c = candidate(e, kind);
+    assert!(
+        c.disqualified.as_deref().is_some_and(|d| d.contains(why)),
+        "{kind:?}: {:?}",
+        c.disqualified
+    );
+}
