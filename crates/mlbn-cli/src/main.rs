@@ -224,6 +224,13 @@ fn cmd_analyze(
 ) -> Result<ExitCode, Fatal> {
     let src = read_input(input).map_err(Fatal)?;
     let analysis = analyze_source(&src);
+    // An empty input (or only comments) would print an empty report.
+    if analysis.scenarios.is_empty() && !json {
+        return Err(Fatal(format!(
+            "{}: nothing to analyze (no statements); try `mlbn analyze \"2x rtx4090; llama3-70b q4\"`",
+            src.name
+        )));
+    }
     let opts = AnalyzeOptions::builtin();
     // A scenario with a goal also gets its plans (reverse planning).
     let plans = mlbn_ide::plan::has_goal(&analysis, opts.catalog)

@@ -372,6 +372,20 @@ fn eval_scores_several_files_and_directories_as_one_set() {
     assert!(stderr(&o).contains("no .csv files"), "{}", stderr(&o));
 }
 
+#[test]
+fn analyze_says_when_there_is_nothing_to_analyze() {
+    for input in ["", "   ", "# only a comment"] {
+        let o = mlbn(&["analyze", input]);
+        assert_eq!(o.status.code(), Some(2), "{input:?}");
+        assert!(stdout(&o).is_empty(), "{input:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("nothing to analyze"),
+            "{input:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
 /// Field names documented in a `## Section` table of docs/json.md (first column, in backticks).
 fn documented_fields(section: &str) -> Vec<String> {
     let doc = std::fs::read_to_string(root().join("docs/json.md")).unwrap();

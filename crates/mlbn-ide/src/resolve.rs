@@ -661,10 +661,12 @@ impl<'a> Resolver<'a> {
                 && !device.interconnects.is_empty()
                 && !device.interconnects.iter().any(|id| {
                     id == &l.id
-                        || self
-                            .cat
-                            .link_by_id(id)
-                            .is_some_and(|own| own.kind == l.kind)
+                        || self.cat.link_by_id(id).is_some_and(|own| {
+                            // NVLink devices reach NVSwitch on HGX/DGX baseboards.
+                            own.kind == l.kind
+                                || (own.kind == mlbn_catalog::LinkKind::Nvlink
+                                    && l.kind == mlbn_catalog::LinkKind::Nvswitch)
+                        })
                 })
             {
                 let own = &device.interconnects[0];
@@ -2466,6 +2468,20 @@ mod tests {
         assert_eq!(msgs, ["`mem` expects a size such as `48GB`"]);
         let a = run("device box { mem 48GB; bw 1TB/s; fp16 165TF; tdp 300W }\nbox\nllama3-8b q4");
         assert_eq!(resolved(&a).devices[0].device.bw_gbps, 1000.0);
+    }
+
+    #[test]
+    fn nvlink_devices_may_sit_on_an_nvswitch() {
+        let warned = |text: &str| {
+            run(text)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "link_not_on_device")
+        };
+        assert!(!warned("8x h100-sxm nvswitch; llama3-70b fp16"));
+        assert!(!warned("8x h200 nvswitch; deepseek-r1 fp8"));
+        assert!(warned("2x rtx4090 nvswitch; llama3-8b q4"));
+        assert!(warned("2x rtx4090 nvlink; llama3-8b q4"));
     }
 
     #[test]
