@@ -1694,7 +1694,14 @@ impl<'a> Resolver<'a> {
             None => {
                 let q = match d.quant_hint {
                     Some(q) => q,
-                    None => default_quant(cat, &devices)?,
+                    // The default names a width, like a shorthand: with a runtime that does
+                    // not load GGUF it becomes that runtime's own format (`vllm` → AWQ).
+                    None => match default_quant(cat, &devices)? {
+                        q if q.format == "gguf" && runtime.family != "llama.cpp" => {
+                            server_or_mlx_equivalent(cat, &runtime, &devices, &q).unwrap_or(q)
+                        }
+                        q => q,
+                    },
                 };
                 defaulted.push(Defaulted {
                     field: "quant",
@@ -2482,6 +2489,15 @@ mod tests {
         assert!(!warned("8x h200 nvswitch; deepseek-r1 fp8"));
         assert!(warned("2x rtx4090 nvswitch; llama3-8b q4"));
         assert!(warned("2x rtx4090 nvlink; llama3-8b q4"));
+    }
+
+    #[test]
+    fn the_default_quant_is_in_the_runtimes_own_format() {
+        let quant = |text: &str| resolved(&run(text)).quant.id.clone();
+        assert_eq!(quant("rtx4090; llama3-8b"), "q4_k_m");
+        assert_eq!(quant("rtx4090; llama3-8b; vllm"), "awq-int4");
+        assert_eq!(quant("rtx4090; llama3-8b; runtime ollama"), "q4_k_m");
+        assert_eq!(quant("rtx4090; llama3-8b q4_k_m; vllm"), "q4_k_m");
     }
 
     #[test]
