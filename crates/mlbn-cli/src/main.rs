@@ -91,7 +91,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Format files in place with the canonical formatter.
+    /// Format files in place with the canonical formatter; `-` formats stdin to stdout.
     Fmt {
         /// Change nothing; list the files that would change and exit 1 if any.
         #[arg(long)]
@@ -373,7 +373,14 @@ fn cmd_check(files: &[PathBuf], err_color: bool) -> Result<ExitCode, Fatal> {
     let mut failed = false;
     let mut unreadable = false;
     for path in files {
-        let src = match input::read_file(path) {
+        // `-`: stdin to stdout, like rustfmt (`--check` lists `<stdin>` when it would change).
+        let stdin = path.as_os_str() == "-";
+        let read = if stdin {
+            input::read_input("-")
+        } else {
+            input::read_file(path)
+        };
+        let src = match read {
             Ok(s) => s,
             Err(msg) => {
                 eprintln!("mlbn: error: {msg}");
@@ -420,7 +427,14 @@ fn cmd_fmt(files: &[PathBuf], check: bool) -> Result<ExitCode, Fatal> {
     let mut problems = false;
     let mut syntax_errors = false;
     for path in files {
-        let src = match input::read_file(path) {
+        // `-`: stdin to stdout, like rustfmt (`--check` lists `<stdin>` when it would change).
+        let stdin = path.as_os_str() == "-";
+        let read = if stdin {
+            input::read_input("-")
+        } else {
+            input::read_file(path)
+        };
+        let src = match read {
             Ok(s) => s,
             Err(msg) => {
                 eprintln!("mlbn: error: {msg}");
@@ -443,6 +457,10 @@ fn cmd_fmt(files: &[PathBuf], check: bool) -> Result<ExitCode, Fatal> {
             continue;
         }
         let formatted = mlbn_syntax::format(&src.text);
+        if stdin && !check {
+            print(&formatted)?;
+            continue;
+        }
         if formatted == src.text {
             continue;
         }

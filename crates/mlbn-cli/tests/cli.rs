@@ -386,6 +386,16 @@ fn analyze_says_when_there_is_nothing_to_analyze() {
     }
 }
 
+#[test]
+fn fmt_formats_stdin_to_stdout() {
+    let o = mlbn_stdin(&["fmt", "-"], b"rtx4090;llama3-8b   q4 ;vllm");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "rtx4090; llama3-8b q4; vllm\n");
+    let o = mlbn_stdin(&["fmt", "--check", "-"], b"rtx4090;llama3-8b   q4");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("<stdin>"), "{}", stdout(&o));
+}
+
 /// Field names documented in a `## Section` table of docs/json.md (first column, in backticks).
 fn documented_fields(section: &str) -> Vec<String> {
     let doc = std::fs::read_to_string(root().join("docs/json.md")).unwrap();

@@ -1290,6 +1290,19 @@ impl<'a> Resolver<'a> {
     /// A runtime name, from `runtime NAME` or a bare statement: the longest prefix naming a
     /// runtime, then an optional backend word (`llama.cpp vulkan`) picking the variant.
     fn runtime_words(&mut self, words: &[Word], d: &mut Draft) {
+        if d.spans.runtime.is_some() {
+            self.diags.push(
+                Diagnostic::error(
+                    "duplicate_statement",
+                    "the runtime is given twice in this scenario",
+                    words_span(words),
+                )
+                .with_help(
+                    "a scenario runs on one runtime; separate scenarios with `---` to compare",
+                ),
+            );
+            return;
+        }
         match longest_prefix(words, |s| self.cat.find_runtime(s)) {
             Some((n, Resolution::Found(rt))) => {
                 if n < words.len() {
@@ -2498,6 +2511,26 @@ mod tests {
         assert_eq!(quant("rtx4090; llama3-8b; vllm"), "awq-int4");
         assert_eq!(quant("rtx4090; llama3-8b; runtime ollama"), "q4_k_m");
         assert_eq!(quant("rtx4090; llama3-8b q4_k_m; vllm"), "q4_k_m");
+    }
+
+    #[test]
+    fn a_second_runtime_is_an_error_not_a_silent_override() {
+        for text in [
+            "rtx4090; llama3-8b q4; vllm; mlx",
+            "rtx4090; llama3-8b q4; runtime vllm; runtime mlx",
+            "rtx4090; llama3-8b q4; runtime vllm\nollama",
+        ] {
+            let a = run(text);
+            let d: Vec<&str> = a.errors().map(|d| d.code.as_str()).collect();
+            assert_eq!(d, ["duplicate_statement"], "{text}");
+        }
+        // One per scenario is fine.
+        assert!(
+            errors(&run(
+                "rtx4090; llama3-8b q4; vllm\n---\nrtx4090; llama3-8b q4; mlx"
+            ))
+            .is_empty()
+        );
     }
 
     #[test]
