@@ -86,7 +86,7 @@ enum Command {
         #[command(flatten)]
         pictures: Pictures,
     },
-    /// Check files for errors and print them like a compiler (exit 1 on errors).
+    /// Check files for errors and print them like a compiler (exit 1 on errors); `-` is stdin.
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -369,18 +369,20 @@ fn exit_for(a: &mlbn_ide::Analysis) -> ExitCode {
     }
 }
 
+/// A file argument of `check` and `fmt`: `-` is stdin.
+fn read_file_or_stdin(path: &Path) -> Result<Source, String> {
+    if path.as_os_str() == "-" {
+        input::read_input("-")
+    } else {
+        input::read_file(path)
+    }
+}
+
 fn cmd_check(files: &[PathBuf], err_color: bool) -> Result<ExitCode, Fatal> {
     let mut failed = false;
     let mut unreadable = false;
     for path in files {
-        // `-`: stdin to stdout, like rustfmt (`--check` lists `<stdin>` when it would change).
-        let stdin = path.as_os_str() == "-";
-        let read = if stdin {
-            input::read_input("-")
-        } else {
-            input::read_file(path)
-        };
-        let src = match read {
+        let src = match read_file_or_stdin(path) {
             Ok(s) => s,
             Err(msg) => {
                 eprintln!("mlbn: error: {msg}");
@@ -429,12 +431,7 @@ fn cmd_fmt(files: &[PathBuf], check: bool) -> Result<ExitCode, Fatal> {
     for path in files {
         // `-`: stdin to stdout, like rustfmt (`--check` lists `<stdin>` when it would change).
         let stdin = path.as_os_str() == "-";
-        let read = if stdin {
-            input::read_input("-")
-        } else {
-            input::read_file(path)
-        };
-        let src = match read {
+        let src = match read_file_or_stdin(path) {
             Ok(s) => s,
             Err(msg) => {
                 eprintln!("mlbn: error: {msg}");

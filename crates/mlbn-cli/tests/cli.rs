@@ -387,13 +387,17 @@ fn analyze_says_when_there_is_nothing_to_analyze() {
 }
 
 #[test]
-fn fmt_formats_stdin_to_stdout() {
+fn fmt_and_check_read_stdin_from_a_dash() {
     let o = mlbn_stdin(&["fmt", "-"], b"rtx4090;llama3-8b   q4 ;vllm");
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "rtx4090; llama3-8b q4; vllm\n");
     let o = mlbn_stdin(&["fmt", "--check", "-"], b"rtx4090;llama3-8b   q4");
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("<stdin>"), "{}", stdout(&o));
+    // `check -` reads stdin too.
+    let o = mlbn_stdin(&["check", "-"], b"rtx4090; frobnicator-9000");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("<stdin>:1:10"), "{}", stderr(&o));
 }
 
 /// Field names documented in a `## Section` table of docs/json.md (first column, in backticks).
