@@ -120,13 +120,7 @@ fn gpu_plus_mac_uses_both_with_a_reason() {
     assert!(e.decode_tok_s > mac_alone.decode_tok_s);
     assert!(!auto(&e).reason.is_empty());
     // Spark + Mac on a long prompt: phase split (prefill on the Spark, decode on the Mac).
-    let mut s = scenario(
-        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
-        "llama-3.1-8b",
-        "f16",
-        "exo",
-    );
-    s.workload = Workload::new(8192, 32, 1);
+    let s = spark_and_mac_8k_prompt();
     let e = estimate(&s);
     assert_eq!(
         e.strategy.kind,
@@ -356,13 +350,7 @@ fn long_prompts_unlock_sequence_and_context_parallel() {
 
 #[test]
 fn optimize_ttft_changes_the_goal() {
-    let mut s = scenario(
-        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
-        "llama-3.1-8b",
-        "f16",
-        "exo",
-    );
-    s.workload = Workload::new(8192, 32, 1);
+    let mut s = spark_and_mac_8k_prompt();
     s.objective = Objective::Ttft;
     let e = estimate(&s);
     let a = auto(&e);

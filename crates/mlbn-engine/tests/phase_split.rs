@@ -8,13 +8,7 @@ use common::*;
 use mlbn_engine::*;
 
 fn reference() -> Scenario {
-    let mut s = scenario(
-        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
-        "llama-3.1-8b",
-        "f16",
-        "exo",
-    );
-    s.workload = Workload::new(8192, 32, 1);
+    let mut s = spark_and_mac_8k_prompt();
     s.inter_group_link = Some(LinkSpec::new(link("10gbe"), false));
     s.strategy = StrategyRequest::PhaseSplit;
     s

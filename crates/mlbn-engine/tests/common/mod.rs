@@ -142,3 +142,16 @@ pub fn assert_ruled_out(e: &mlbn_engine::Estimate, kind: mlbn_engine::StrategyKi
         c.disqualified
     );
 }
+
+/// The EXO reference pair (shared/benchmarks/README.md): DGX Spark + Mac Studio M3 Ultra,
+/// Llama 3.1 8B FP16 on exo, an 8192-token prompt and 32 generated tokens.
+pub fn spark_and_mac_8k_prompt() -> Scenario {
+    let mut s = scenario(
+        &[("dgx-spark", 1, None), ("mac-m3-ultra-512gb-80c", 1, None)],
+        "llama-3.1-8b",
+        "f16",
+        "exo",
+    );
+    s.workload = mlbn_engine::Workload::new(8192, 32, 1);
+    s
+}
