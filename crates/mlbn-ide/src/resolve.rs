@@ -527,6 +527,12 @@ impl<'a> Resolver<'a> {
         self.diags.push(Diagnostic::error(code, message, span));
     }
 
+    /// "unknown WHAT `word`" with its did-you-mean list.
+    fn unknown_word(&mut self, code: &str, what: &str, w: &Word, suggestions: Vec<String>) {
+        self.diags
+            .push(unknown(code, what, &w.text, w.span, &suggestions));
+    }
+
     /// "`words` could mean several WHATs", listing them.
     fn ambiguous_words<T: Entry>(&mut self, what: &str, words: &[Word], many: &[&T]) {
         self.diags.push(ambiguous(
@@ -797,14 +803,12 @@ impl<'a> Resolver<'a> {
                 None
             }
             _ => {
-                let suggestions = suggestions(self.cat.link(&words[0].text));
-                self.diags.push(unknown(
+                self.unknown_word(
                     "unknown_link",
                     "link",
-                    &words[0].text,
-                    words[0].span,
-                    &suggestions,
-                ));
+                    &words[0],
+                    suggestions(self.cat.link(&words[0].text)),
+                );
                 None
             }
         }
@@ -1105,14 +1109,12 @@ impl<'a> Resolver<'a> {
                 }
                 _ => {
                     let w = &rest[0];
-                    let suggestions = suggestions(self.cat.quant(&w.text));
-                    self.diags.push(unknown(
+                    self.unknown_word(
                         "unknown_quant",
                         "quant",
-                        &w.text,
-                        w.span,
-                        &suggestions,
-                    ));
+                        w,
+                        suggestions(self.cat.quant(&w.text)),
+                    );
                     i += 1;
                 }
             }
@@ -1332,14 +1334,12 @@ impl<'a> Resolver<'a> {
                 self.ambiguous_words("runtime", &words[..n], &many)
             }
             _ => {
-                let suggestions = suggestions(self.cat.runtime(&words[0].text));
-                self.diags.push(unknown(
+                self.unknown_word(
                     "unknown_runtime",
                     "runtime",
-                    &words[0].text,
-                    words[0].span,
-                    &suggestions,
-                ));
+                    &words[0],
+                    suggestions(self.cat.runtime(&words[0].text)),
+                );
             }
         }
     }
