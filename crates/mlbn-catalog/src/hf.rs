@@ -7,9 +7,15 @@
 //! dimensions with [`Model::param_count_from_arch`]. Any JSON gives `Ok` or an error, never a
 //! panic.
 
-use crate::schema::{AttentionKind, LinearAttnSpec, MlaSpec, Modality, Model, MoeSpec};
+use crate::schema::{
+    AttentionKind, LinearAttnSpec, MlaSpec, Modality, Model, MoeSpec, NativeFormat,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+/// MXFP4 storage width: 32 E2M1 values (4 bits) share one E8M0 scale byte (OCP Microscaling
+/// Formats v1.0), 4.25 bits per weight.
+const MXFP4_BITS_PER_WEIGHT: f64 = 4.25;
 
 /// Why a config could not be turned into a model.
 #[derive(Debug, Clone, PartialEq)]
@@ -481,6 +487,17 @@ pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImpo
                 format!("{dense_layers} dense layers exceed {layers} layers"),
             ));
         }
+        // An MXFP4 `quantization_config` (gpt-oss) quantizes the experts only: attention,
+        // router, embeddings and head are listed in `modules_to_not_convert`.
+        let native_expert_format = cfg
+            .raw("quantization_config")
+            .and_then(|q| q.get("quant_method"))
+            .and_then(Value::as_str)
+            .filter(|m| m.eq_ignore_ascii_case("mxfp4"))
+            .map(|_| NativeFormat {
+                name: "MXFP4".to_string(),
+                bits_per_weight: MXFP4_BITS_PER_WEIGHT,
+            });
         Some(MoeSpec {
             experts,
             experts_per_token: k,
@@ -488,6 +505,7 @@ pub fn model_from_hf_config(json: &str, name_hint: &str) -> Result<Model, HfImpo
             dense_layers,
             expert_ffn,
             shared_expert_ffn,
+            native_expert_format,
         })
     } else {
         None

@@ -145,6 +145,22 @@ pub struct MoeSpec {
     /// MLP that runs beside the experts); `None` means the same width.
     #[serde(default)]
     pub shared_expert_ffn: Option<u32>,
+    /// Format the routed experts ship in upstream when it is not the checkpoint's 16-bit
+    /// dtype (gpt-oss: MXFP4). Conversions keep them in it: a GGUF named "F16" or "Q8_0"
+    /// stores only the other tensors at the named type. `None` = experts like the rest.
+    #[serde(default)]
+    pub native_expert_format: Option<NativeFormat>,
+}
+
+/// A storage format some tensors of a model ship in upstream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativeFormat {
+    /// Display name, e.g. `MXFP4`.
+    pub name: String,
+    /// Stored bits per weight including block scales (MXFP4: 32 x 4 bits + one 8-bit scale
+    /// per block = 4.25).
+    pub bits_per_weight: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,6 +284,11 @@ pub struct Quant {
     pub format: String,
     /// Average stored bits per weight including scales and mixes.
     pub bits_per_weight: f64,
+    /// Bits per weight of routed-expert tensors when the format stores them differently from
+    /// the rest (llama.cpp `MXFP4_MOE`: experts MXFP4 at 4.25, every other tensor Q8_0, so
+    /// `bits_per_weight` is the Q8_0 figure). `None` = experts like the rest.
+    #[serde(default)]
+    pub expert_bits_per_weight: Option<f64>,
     /// Precision the matrix multiplies run in when the device supports it natively.
     pub compute: Precision,
     /// Precision used instead on devices without native support (weight-only formats

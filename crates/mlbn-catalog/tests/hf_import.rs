@@ -95,7 +95,9 @@ const GPT_OSS_20B: &str = r#"{
     "sliding_attention", "full_attention", "sliding_attention", "full_attention"],
   "max_position_embeddings": 131072, "num_attention_heads": 64, "num_experts_per_tok": 4,
   "num_hidden_layers": 24, "num_key_value_heads": 8, "num_local_experts": 32,
-  "sliding_window": 128, "tie_word_embeddings": false, "vocab_size": 201088
+  "sliding_window": 128, "tie_word_embeddings": false, "vocab_size": 201088,
+  "quantization_config": {"modules_to_not_convert": ["model.layers.*.self_attn",
+    "model.layers.*.mlp.router", "model.embed_tokens", "lm_head"], "quant_method": "mxfp4"}
 }"#;
 
 const PHI3_MINI: &str = r#"{
@@ -279,6 +281,18 @@ fn flat_layouts_reproduce_the_catalog() {
     assert_matches_catalog(GPT_OSS_20B, "gpt-oss-20b");
     assert_matches_catalog(PHI3_MINI, "phi-3-mini-4k");
     assert_matches_catalog(GLM47_FLASH, "glm-4.7-flash");
+}
+
+#[test]
+fn mxfp4_quantization_config_marks_native_mxfp4_experts() {
+    let got = import(GPT_OSS_20B);
+    let want = Catalog::builtin().model_by_id("gpt-oss-20b").unwrap();
+    let native = |m: &Model| m.moe.as_ref().and_then(|x| x.native_expert_format.clone());
+    assert_eq!(native(&got), native(want));
+    assert_eq!(native(&got).map(|n| n.bits_per_weight), Some(4.25));
+    // Without the block the experts are stored like the rest.
+    let plain = GPT_OSS_20B.replace("\"quant_method\": \"mxfp4\"", "\"quant_method\": \"none\"");
+    assert_eq!(native(&import(&plain)), None);
 }
 
 #[test]

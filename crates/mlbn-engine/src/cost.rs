@@ -84,10 +84,22 @@ pub fn decode_step(
     } else {
         FLOAT_GEMV_OPS_PER_WEIGHT
     };
-    let vector_s = div(
-        weight_bytes / shape.bytes_per_weight.max(1e-9) * ops_per_weight,
-        rates.vector_peak,
-    );
+    // Weights read (a count): experts and the rest may be stored differently.
+    let (dense_n, routed_n) = shape.layer_read_split(batch);
+    let out_n = if part.output {
+        shape.output_params
+    } else {
+        0.0
+    };
+    let expert_ops = if shape.expert_bytes_per_weight * 8.0 < 15.0 {
+        profile.gemv_ops_per_weight
+    } else {
+        ops_per_weight
+    };
+    let vector_ops = (part.layers * (dense_n * ops_per_weight + routed_n * expert_ops)
+        + out_n * ops_per_weight)
+        * part.shard;
+    let vector_s = div(vector_ops, rates.vector_peak);
     let compute_s = div(flops, rates.matrix_eff).max(vector_s);
     let compute_excess_s = (compute_s - weights_s - kv_s).max(0.0);
     StepCost {

@@ -67,6 +67,23 @@ pub fn rate_tflops(device: &Device, p: Precision) -> Option<f64> {
     r.filter(|x| x.is_finite() && *x > 0.0)
 }
 
+/// A GPU whose datasheet rates are those of packed SIMD math, not matrix units: fp16 at
+/// twice fp32 (two-way packed) and int8 at four times (four-way dot products), as on GCN
+/// (MI50/MI60, Radeon VII). Matrix units (WMMA, MFMA, tensor cores) list far higher fp16
+/// rates or no packed int8 figure.
+fn packed_math_only(device: &Device) -> bool {
+    let fp32 = device.fp32_tflops;
+    let Some(int8) = device.int8_tops.filter(|x| x.is_finite() && *x > 0.0) else {
+        return false;
+    };
+    fp32.is_finite()
+        && fp32 > 0.0
+        && device.fp16_tflops <= 2.05 * fp32
+        && int8 >= 3.9 * fp32
+        && matches!(device.kind, DeviceKind::Gpu)
+        && !device.vendor.eq_ignore_ascii_case("nvidia")
+}
+
 fn is_16bit(p: Precision) -> bool {
     matches!(p, Precision::Fp16 | Precision::Bf16)
 }
@@ -119,9 +136,21 @@ impl DeviceRates {
                 peak_tflops = peak_tflops.max(int8 / 2.0);
             }
         }
+        let quantized_weights = quant.bits_per_weight < 15.0 && quant.weight_only;
+        if quantized_weights
+            && quant.compute == Precision::Int8
+            && profile.key == "llama.cpp/rocm"
+            && packed_math_only(device)
+            && let Some(int8) = rate_tflops(device, Precision::Int8)
+        {
+            // llama.cpp's ROCm MMQ kernels run block-quantized GEMMs as int8 dot products; on
+            // GPUs without matrix units those are packed 4-way dot products at twice the
+            // packed-fp16 rate, and they set the pace.
+            peak_tflops = peak_tflops.max(int8);
+        }
         let matrix_peak = peak_tflops * TERA;
         let vector_peak = pos(device.fp32_tflops) * TERA;
-        let quantized = quant.bits_per_weight < 15.0 && quant.weight_only;
+        let quantized = quantized_weights;
         let legacy = profile
             .legacy
             .filter(|l| build.is_some_and(|b| b < l.before));

@@ -62,10 +62,11 @@ pub(crate) struct Plan {
 /// Flatten groups into devices with their rates and links.
 pub(crate) fn devices(s: &Scenario, profile: &RuntimeProfile) -> Vec<Dev> {
     let mut out = Vec::new();
+    let quant = crate::shape::kernel_quant(&s.model, &s.quant);
     for (gi, g) in s.groups.iter().enumerate() {
         let rates = DeviceRates::new(
             &g.device,
-            &s.quant,
+            &quant,
             profile,
             s.gpu_mem_fraction,
             g.host_link.as_ref().map(|l| l.bw_gbps),

@@ -287,7 +287,7 @@ pub(crate) fn estimate_power(
         let (idle_w, tdp_w) = idle_and_board_w(dev);
         let rates = DeviceRates::new(
             dev,
-            &s.quant,
+            &crate::shape::kernel_quant(&s.model, &s.quant),
             profile,
             s.gpu_mem_fraction,
             g.host_link.as_ref().map(|l| l.bw_gbps),

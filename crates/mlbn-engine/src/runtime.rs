@@ -17,8 +17,9 @@
 //! - Metal: ~85% of bandwidth and ~75% of the GPU's fp16 rate over 57 M1-M4 rows.
 //! - MoE: per-layer router/dispatch cost (40-80 us) and small expert GEMMs (`cost`).
 //! - llama.cpp ROCm/Vulkan prefill reaches ~30% of the WMMA/coopmat peak over the bulk of the
-//!   AMD rows (Strix Halo, R9700 server runs); RDNA4 llama-bench rows sit higher (~45%) and
-//!   GCN cards without matrix units (MI50/60, packed-fp16 vector math) higher still.
+//!   AMD rows (Strix Halo, R9700 server runs); RDNA4 llama-bench rows sit higher (~45%).
+//!   GCN cards without matrix units (MI50/60) run quantized GEMMs as packed int8 dot products
+//!   at twice their packed-fp16 rate (`device`), which brings them in line.
 
 use mlbn_catalog::Runtime;
 use serde::Serialize;

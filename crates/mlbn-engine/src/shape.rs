@@ -20,6 +20,8 @@ pub struct ModelShape {
     /// Routed-expert parameters touched per layer per token (0 for dense models); used to
     /// grow the bytes read when a batch touches more distinct experts.
     pub layer_routed_active_params: f64,
+    /// Routed-expert parameters stored per layer (all experts; 0 for dense models).
+    pub layer_routed_params: f64,
     /// Routed experts per MoE layer and per token (1/1 for dense).
     pub experts: f64,
     pub experts_per_token: f64,
@@ -29,7 +31,11 @@ pub struct ModelShape {
     /// table when tied (then not stored twice).
     pub output_params: f64,
     pub output_tied: bool,
+    /// Stored bytes per weight of every tensor except the routed experts.
     pub bytes_per_weight: f64,
+    /// Stored bytes per weight of the routed experts: the quant's, except where the model
+    /// ships its experts in a smaller native format that conversions keep (gpt-oss MXFP4).
+    pub expert_bytes_per_weight: f64,
     /// KV bytes per token per full-attention layer.
     pub kv_bytes_per_token_layer: f64,
     /// Sliding-window layers and their window.
@@ -80,7 +86,8 @@ impl ModelShape {
         let layer_total = (params - stored_nonlayer).max(params * 0.1);
         let layer_params = layer_total / f64::from(layers);
 
-        let (experts, k, routed_active_per_layer, layer_active) = match &model.moe {
+        let (experts, k, routed_active_per_layer, routed_per_layer, layer_active) = match &model.moe
+        {
             Some(moe) if moe.experts > 0 && moe.experts_per_token > 0 => {
                 let e = f64::from(moe.experts);
                 let k = f64::from(moe.experts_per_token.min(moe.experts));
@@ -92,15 +99,18 @@ impl ModelShape {
                 let active_layer = (active_layers_total / f64::from(layers)).min(layer_params);
                 if routed_total < layer_total {
                     let routed_active = k * expert_params * moe_layers / f64::from(layers);
-                    (e, k, routed_active.min(active_layer), active_layer)
+                    let routed_active = routed_active.min(active_layer);
+                    let routed = (routed_total / f64::from(layers)).max(routed_active);
+                    (e, k, routed_active, routed, active_layer)
                 } else {
                     // Expert sizes disagree with the totals: treat the inactive share as
                     // routed experts.
                     let routed_active = active_layer * 0.5;
-                    (e, k, routed_active, active_layer)
+                    let routed = (layer_params - (active_layer - routed_active)).max(routed_active);
+                    (e, k, routed_active, routed, active_layer)
                 }
             }
-            _ => (1.0, 1.0, 0.0, layer_params),
+            _ => (1.0, 1.0, 0.0, 0.0, layer_params),
         };
 
         let kv_bits = kv.map(|k| finite_pos(k.bits_per_element)).unwrap_or(16.0);
@@ -142,7 +152,7 @@ impl ModelShape {
             })
             .unwrap_or(0.0);
         let lf = f64::from(layers);
-        let bpw = finite_pos(quant.bits_per_weight);
+        let (bpw, expert_bpw) = stored_bits(model, quant);
         ModelShape {
             kv_share_mem: f64::from(layers - linear_layers - shared_layers) / lf,
             kv_share_read: f64::from(layers - linear_layers) / lf,
@@ -161,12 +171,14 @@ impl ModelShape {
             layer_params,
             layer_active_params: layer_active,
             layer_routed_active_params: routed_active_per_layer,
+            layer_routed_params: routed_per_layer,
             experts,
             experts_per_token: k,
             embed_params: embed,
             output_params: output,
             output_tied,
-            bytes_per_weight: if bpw > 0.0 { bpw / 8.0 } else { 0.5 },
+            bytes_per_weight: bpw / 8.0,
+            expert_bytes_per_weight: expert_bpw / 8.0,
             kv_bytes_per_token_layer: kv_elems * kv_bits / 8.0,
             sliding_layers,
             sliding_window,
@@ -181,7 +193,8 @@ impl ModelShape {
 
     /// Stored bytes of one layer.
     pub fn layer_bytes(&self) -> f64 {
-        self.layer_params * self.bytes_per_weight
+        (self.layer_params - self.layer_routed_params) * self.bytes_per_weight
+            + self.layer_routed_params * self.expert_bytes_per_weight
     }
 
     /// Stored bytes of embeddings and output head.
@@ -202,9 +215,21 @@ impl ModelShape {
     /// Weight bytes one layer reads in one decode step for `batch` streams: with MoE, more
     /// streams touch more distinct experts (expected distinct = E(1-(1-k/E)^B)).
     pub fn layer_read_bytes(&self, batch: u32) -> f64 {
+        let (dense, routed) = self.layer_read_split(batch);
+        dense * self.bytes_per_weight + routed * self.expert_bytes_per_weight
+    }
+
+    /// Weights (a count, not bytes) one layer reads in one decode step for `batch` streams.
+    pub fn layer_read_params(&self, batch: u32) -> f64 {
+        let (dense, routed) = self.layer_read_split(batch);
+        dense + routed
+    }
+
+    /// (non-expert, routed-expert) parameters one layer reads for `batch` streams.
+    pub fn layer_read_split(&self, batch: u32) -> (f64, f64) {
         let b = f64::from(batch.max(1));
         let routed = self.layer_routed_active_params;
-        let dense_part = self.layer_active_params - routed;
+        let dense_part = (self.layer_active_params - routed).max(0.0);
         let routed_read = if routed > 0.0 && self.experts > self.experts_per_token {
             let p = self.experts_per_token / self.experts;
             let distinct = self.experts * (1.0 - (1.0 - p).powf(b));
@@ -212,7 +237,15 @@ impl ModelShape {
         } else {
             routed
         };
-        (dense_part + routed_read).min(self.layer_params) * self.bytes_per_weight
+        let routed_read = routed_read.min(self.layer_routed_params.max(routed));
+        // Never more than the layer holds (catalog totals and expert widths can disagree).
+        let dense_part = dense_part.min((self.layer_params - routed_read).max(0.0));
+        (dense_part, routed_read)
+    }
+
+    /// Routed-expert bytes one token reads in one layer (one expert's share x k).
+    pub fn layer_routed_active_bytes(&self) -> f64 {
+        self.layer_routed_active_params * self.expert_bytes_per_weight
     }
 
     /// KV-cache bytes stored by `layers` layers for one sequence of `ctx` tokens
@@ -270,6 +303,87 @@ impl ModelShape {
             * self.head_dim
             * self.kv_share_read
             * ((1.0 - sliding_share) * full + sliding_share * slide)
+    }
+}
+
+/// Average stored bits per weight of `model` in `quant` (what a file-size / params figure
+/// measures): experts and the rest may be stored at different widths.
+pub fn file_bits_per_weight(model: &Model, quant: &Quant) -> f64 {
+    let shape = ModelShape::new(model, quant, None);
+    let params = shape.layer_params * f64::from(shape.layers)
+        + if shape.output_tied {
+            shape.embed_params
+        } else {
+            shape.embed_params + shape.output_params
+        }
+        + shape.resident_only_params;
+    if params > 0.0 {
+        shape.weights_bytes() * 8.0 / params
+    } else {
+        quant.bits_per_weight
+    }
+}
+
+/// The quant whose kernels run most of the matrix work. When a 16-bit file keeps a model's
+/// native low-bit experts (a gpt-oss "F16" GGUF), the expert GEMMs, ~70% of the FLOPs per
+/// token, run the runtime's block-quantized path (dequantize or int8 dot products), not
+/// the float one; rates then follow that path.
+pub fn kernel_quant(model: &Model, quant: &Quant) -> Quant {
+    let (rest_bits, expert_bits) = stored_bits(model, quant);
+    let quantized = |b: f64| b < 15.0;
+    if quantized(rest_bits) || !quantized(expert_bits) || !expert_flops_dominate(model) {
+        return quant.clone();
+    }
+    let mut q = quant.clone();
+    q.bits_per_weight = expert_bits;
+    q.weight_only = true;
+    q.fallback_compute = match quant.compute {
+        mlbn_catalog::Precision::Bf16 | mlbn_catalog::Precision::Fp16 => quant.compute,
+        _ => mlbn_catalog::Precision::Fp16,
+    };
+    q
+}
+
+/// Routed experts carry most of a token's parameters (and so of its matrix FLOPs).
+fn expert_flops_dominate(model: &Model) -> bool {
+    let Some(moe) = &model.moe else {
+        return false;
+    };
+    let moe_layers = f64::from(model.layers.saturating_sub(moe.dense_layers));
+    let routed_active = f64::from(moe.experts_per_token.min(moe.experts))
+        * 3.0
+        * f64::from(model.hidden)
+        * f64::from(moe.expert_ffn)
+        * moe_layers;
+    routed_active > 0.5 * finite_pos(model.active_params_b) * GB
+}
+
+/// Stored bits per weight of (everything but the routed experts, the routed experts).
+///
+/// A model whose experts ship in a native low-bit format keeps them in it: GGUF conversions
+/// write gpt-oss's MXFP4 experts unchanged whatever the named type, and every published
+/// llama-quantize mix keeps them (an "F16" gpt-oss-120b file is ~65 GB, its Q2_K ~63 GB), so
+/// GGUF types store only the other tensors at their own width. Other formats re-quantize the
+/// experts only when they are smaller. The native format's own name ("MXFP4" for gpt-oss)
+/// means the upstream checkpoint: native experts, the rest in 16 bit.
+fn stored_bits(model: &Model, quant: &Quant) -> (f64, f64) {
+    let bpw = finite_pos(quant.bits_per_weight);
+    let bpw = if bpw > 0.0 { bpw } else { 4.0 };
+    let quant_expert = quant
+        .expert_bits_per_weight
+        .map(finite_pos)
+        .filter(|b| *b > 0.0)
+        .unwrap_or(bpw);
+    let native = model
+        .moe
+        .as_ref()
+        .and_then(|m| m.native_expert_format.as_ref())
+        .filter(|n| finite_pos(n.bits_per_weight) > 0.0);
+    match native {
+        Some(n) if quant.format.eq_ignore_ascii_case(&n.name) => (16.0, n.bits_per_weight),
+        Some(n) if quant.format.eq_ignore_ascii_case("gguf") => (bpw, n.bits_per_weight),
+        Some(n) => (bpw, quant_expert.min(n.bits_per_weight)),
+        None => (bpw, quant_expert),
     }
 }
 

@@ -164,10 +164,23 @@ fn eight_h100_llama3_70b_fp16_decodes_80_to_120_with_tensor() {
 }
 
 /// DeepSeek R1 at 8 bits: does not fit 8x H100, fits 8x H200 and runs tensor/expert parallel
-/// with compute from 37B active parameters. The seed's 25-40 tok/s is not what physics
-/// calibrated on the benchmark rows gives (the CSV's 8x B200 TRT-LLM R1 run without MTP
-/// measures 111 tok/s and our model lands within 2% of it; H200 has 60% of B200's bandwidth
-/// and reads ~2x the bytes at 8 bits), so this checks the honest range and the reasons.
+/// with compute from 37B active parameters.
+///
+/// The seed's 25-40 tok/s is not what the physics calibrated on the benchmark rows gives, so
+/// this asserts the range the engine can defend instead. vLLM at tp=8 spends ~11 ms per token:
+/// 1.2 ms reading each GPU's eighth of the ~37 GB of active FP8 weights at 80% of 4.8 TB/s,
+/// 1.4 ms in 122 one-shot all-reduces of a 14 KB hidden state over NVSwitch (~11 us each), and
+/// ~8.4 ms of fixed cost (2 ms per step, 10 us per layer, 100 us per MoE layer for router,
+/// top-k, token permutation and the grouped expert GEMM launches). Those per-layer costs are
+/// calibrated on the CSV's large-MoE multi-device rows: 8x B200 TRT-LLM R1 without MTP
+/// (111 tok/s measured, predicted within 2%), exo DeepSeek V3.1 / Kimi K2 on M3 Ultra
+/// clusters and the 4x Arc Pro B70 vLLM MoE runs, which imply 100-160 us per MoE layer; the
+/// vLLM rows sit at 0.86-0.91 of their prediction (median). Taking the top of the per-layer
+/// range (14.5 ms per token, ~69 tok/s) and vLLM's median shortfall gives the lower bound; the
+/// calibrated figure (~91 tok/s) plus the 1.25x band the engine targets for decode gives the
+/// upper one. 25-40 tok/s would need 25-40 ms per token, 3-4x the per-layer cost any CSV row
+/// shows (MLA decode over a 2k context reads ~0.14 GB of latent KV per token: 0.04 ms), so the
+/// seed's figure is reported as not reproduced rather than fitted.
 #[test]
 fn eight_h200_deepseek_r1_8bit() {
     let h100 = estimate(&scenario(
@@ -189,10 +202,12 @@ fn eight_h200_deepseek_r1_8bit() {
         StrategyKind::Tensor | StrategyKind::Expert
     ));
     assert!(
-        (25.0..=120.0).contains(&e.decode_tok_s),
+        (60.0..=115.0).contains(&e.decode_tok_s),
         "{}",
         e.decode_tok_s
     );
+    // Fixed per-layer costs, not weight reads, bind at tp=8 and batch 1.
+    assert!(e.decode.overhead_ms > e.decode.weights_ms + e.decode.link_ms);
     // Active, not total, parameters drive the bytes per token (~37 GB at 8 bits, not 671).
     assert!(
         e.model.active_weights_gb < 60.0,

@@ -116,7 +116,16 @@ proptest! {
     ) {
         let cat = Catalog::builtin();
         let q2 = cat.quants[other % cat.quants.len()].clone();
-        let (small, big) = if q2.bits_per_weight >= s.quant.bits_per_weight {
+        // "Bigger" stores both the routed experts and the other tensors at least as wide for
+        // this model (MXFP4_MOE keeps Q8_0 attention but 4.25-bit experts: not bigger than
+        // Q6_K; a GGUF of gpt-oss keeps its native MXFP4 experts whatever the type).
+        let widths = |q: &mlbn_catalog::Quant| {
+            let sh = ModelShape::new(&s.model, q, None);
+            (sh.bytes_per_weight, sh.expert_bytes_per_weight)
+        };
+        let (w2, w1) = (widths(&q2), widths(&s.quant));
+        prop_assume!((w2.0 >= w1.0 && w2.1 >= w1.1) || (w2.0 <= w1.0 && w2.1 <= w1.1));
+        let (small, big) = if w2.0 >= w1.0 && w2.1 >= w1.1 {
             (s.clone(), { let mut b = s.clone(); b.quant = q2; b })
         } else {
             ({ let mut a = s.clone(); a.quant = q2; a }, s.clone())

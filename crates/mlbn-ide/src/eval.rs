@@ -576,8 +576,16 @@ fn eval_row(row_view: &RowView<'_>, cat: &Catalog) -> EvalRow {
     let mut quant = quant;
     // The row's measured file size (bits per weight) is more precise than the format's
     // typical figure: K-quant mixes differ per model.
+    // Not where the experts are stored apart from the rest (gpt-oss MXFP4 experts): the
+    // file average mixes two widths, which the engine composes from the catalog.
+    let split_experts = quant.expert_bits_per_weight.is_some()
+        || model
+            .moe
+            .as_ref()
+            .is_some_and(|m| m.native_expert_format.is_some());
     if let Some(bpw) = num(get("bits_per_weight"))
         && bpw < 40.0
+        && !split_experts
     {
         quant.bits_per_weight = bpw;
     }

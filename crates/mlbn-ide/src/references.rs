@@ -425,10 +425,12 @@ fn match_run<'a>(
     }
 
     // Quant class.
+    // File-average widths: experts may be stored apart from the rest (gpt-oss MXFP4).
+    let file_bits = |q: &mlbn_catalog::Quant| mlbn_engine::shape::file_bits_per_weight(&s.model, q);
     let bpw = run
         .bits_per_weight
-        .or_else(|| res.quant.as_ref().map(|q| q.bits_per_weight))?;
-    let d_bpw = (bpw - s.quant.bits_per_weight).abs();
+        .or_else(|| res.quant.as_ref().map(file_bits))?;
+    let d_bpw = (bpw - file_bits(&s.quant)).abs();
     if d_bpw.is_nan() || d_bpw > BPW_TOLERANCE {
         return None;
     }

@@ -114,7 +114,7 @@ fn dev_step(cx: &Cx, d: usize, sh: Share, lay: &Layout, ctx: u64, b: u32) -> Ste
             k
         };
         let per_dev = (distinct / f64::from(lay.tp.max(1))).max(distinct.min(1.0));
-        dense * sh.w + per_dev * routed / k * shape.bytes_per_weight
+        dense * sh.w + per_dev * routed / k * shape.expert_bytes_per_weight
     } else {
         shape.layer_read_bytes(b) * sh.w
     };
