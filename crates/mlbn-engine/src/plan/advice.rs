@@ -65,7 +65,7 @@ impl Advice {
 }
 
 /// Each single change that improves `base`, cheapest first (free software changes, then by
-/// known price, then unpriced), bigger gain first at equal cost. Runs a bounded number of
+/// known price, then unpriced); at equal cost those that fit first, then the bigger gain. Runs a bounded number of
 /// estimates: one per device group, link option, alternative runtime, plus two.
 pub fn advise(base: &Scenario, catalog: &Catalog, choices: &dyn Choices) -> Vec<Advice> {
     let before = crate::estimate(base);
@@ -229,6 +229,9 @@ fn order(a: &Advice, b: &Advice) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    cost.then_with(|| b.gain().total_cmp(&a.gain()))
+    // At equal cost a change that leaves the model fitting beats one that does not (a runtime
+    // that cannot offload cannot run what does not fit, whatever its speed).
+    cost.then_with(|| b.fits_after.cmp(&a.fits_after))
+        .then_with(|| b.gain().total_cmp(&a.gain()))
         .then_with(|| a.title.cmp(&b.title))
 }
