@@ -282,7 +282,12 @@ fn cmd_plan(input: &str, json: bool, top: usize, err_color: bool) -> Result<Exit
     }
     let src = read_input(input).map_err(Fatal)?;
     let analysis = analyze_source(&src);
-    if analysis.has_errors() && !json {
+    let plans = mlbn_ide::plan::plan(&analysis, &AnalyzeOptions::builtin(), top);
+    // Errors the engine finds in a scenario ("does not fit") are what upgrade advice answers;
+    // only scenarios that cannot be planned at all (unresolved names, a malformed goal) stop
+    // the command.
+    let unplannable = plans.iter().any(|p| p.result.is_err());
+    if unplannable && analysis.has_errors() && !json {
         let errors: Vec<_> = analysis.errors().cloned().collect();
         eprint!(
             "{}",
@@ -296,12 +301,15 @@ fn cmd_plan(input: &str, json: bool, top: usize, err_color: bool) -> Result<Exit
         eprintln!("mlbn: {} in {}", summary(&errors), src.name);
         return Ok(ExitCode::from(1));
     }
-    let plans = mlbn_ide::plan::plan(&analysis, &AnalyzeOptions::builtin(), top);
     if json {
         let text = serde_json::to_string_pretty(&plan_cmd::to_json(&plans))
             .map_err(|e| Fatal(format!("cannot encode JSON: {e}")))?;
         print(&(text + "\n"))?;
-        return Ok(exit_for(&analysis));
+        return Ok(if unplannable {
+            exit_for(&analysis)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     print(&plan_cmd::render(&plans, &plan_cmd::model_names(&analysis)))?;
     Ok(ExitCode::SUCCESS)

@@ -129,7 +129,7 @@ fn plan_block(out: &mut String, i: usize, p: &Plan) {
 fn stats_line(r: &PlanReport) -> String {
     let s = &r.stats;
     format!(
-        "searched {} configurations ({} configuration×quant pairs): {} full estimates; pruned {} by memory, {} by the bandwidth roofline, {} by the TTFT compute floor, {} by budget, {} by power; {} meet the goal{}",
+        "searched {} configurations ({} configuration×quant pairs): {} full estimates; pruned {} by memory, {} by the decode bound, {} by the TTFT floor, {} by budget, {} by power, {} that could not make the top; {} meet the goal{}",
         s.hardware,
         s.candidates,
         s.estimates,
@@ -138,6 +138,7 @@ fn stats_line(r: &PlanReport) -> String {
         s.pruned_compute,
         s.pruned_budget,
         s.pruned_power,
+        s.pruned_rank,
         s.met,
         if s.met_unpriced > 0 {
             format!(" ({} of them without a catalog price)", s.met_unpriced)

@@ -519,3 +519,41 @@ fn analyze_writes_png_pictures() {
     assert!(stderr(&o).contains("auto"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn plan_gives_plans_for_a_goal_and_advice_without_one() {
+    // A goal: a ranked list with prices and the search's work.
+    let o = mlbn(&[
+        "plan",
+        "llama3-70b; target decode=20tok/s ctx=32k; budget $5000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("ctx 32k"), "{out}");
+    assert!(out.contains("1. ") && out.contains("buy "), "{out}");
+    assert!(out.contains("full estimates"), "{out}");
+    // No goal, and the model does not fit on a runtime that cannot offload: advice, not an
+    // error (that is the question advice answers).
+    let o = mlbn(&["plan", "2x rtx3090; llama3-70b q4_k_m; runtime vllm"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Upgrade advice") && out.contains("does not fit"),
+        "{out}"
+    );
+    assert!(out.contains("now fits"), "{out}");
+    // JSON advice: cheapest first.
+    let o = mlbn(&["plan", "--json", "rtx4090; llama3-70b q4_k_m"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let advice = v["scenarios"][0]["advice"].as_array().expect("advice");
+    assert!(!advice.is_empty());
+    let costs: Vec<f64> = advice
+        .iter()
+        .map_while(|a| a["cost_usd"].as_f64())
+        .collect();
+    assert!(costs.windows(2).all(|w| w[0] <= w[1]), "{costs:?}");
+    // A name that does not resolve still stops it.
+    let o = mlbn(&["plan", "rtx4900; llama3-70b"]);
+    assert_eq!(o.status.code(), Some(1));
+}

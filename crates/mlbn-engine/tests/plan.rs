@@ -6,7 +6,8 @@
 mod plan_support;
 
 use mlbn_engine::plan::{
-    Goal, Hardware, PlanRequest, Prefer, configure, enumerate, quant_order, search,
+    Goal, Hardware, PlanReport, PlanRequest, Prefer, configure, enumerate, exhaustive, quant_order,
+    search,
 };
 use mlbn_engine::{Scenario, estimate};
 use plan_support::{Gguf, base, cat, device, subset};
@@ -260,5 +261,97 @@ fn unknown_prices_are_said() {
         let purchase = p.purchase.as_ref().unwrap();
         assert!(purchase.price_source.is_some(), "{}", p.hardware);
         assert!(p.usd_per_mtok_with_hardware.unwrap() > p.usd_per_mtok);
+    }
+}
+
+#[test]
+fn pruned_search_returns_what_the_exhaustive_search_returns() {
+    // Branch and bound (bounds, rank order, skipping what cannot enter the top) against
+    // estimating every configuration and quant of a catalog slice, for several goals, each
+    // preference, short and long lists, and an owned device.
+    let cases: Vec<(&str, Goal, Owned)> = vec![
+        ("llama-3-70b", goal(20.0), vec![]),
+        (
+            "llama-3-70b",
+            Goal {
+                decode_tok_s: Some(10.0),
+                ttft_ms: Some(3000.0),
+                ..Goal::default()
+            },
+            vec![],
+        ),
+        (
+            "llama-3-8b",
+            Goal {
+                decode_tok_s: Some(60.0),
+                power_w: Some(900.0),
+                ..Goal::default()
+            },
+            vec![],
+        ),
+        ("deepseek-r1", goal(5.0), vec![]),
+        ("llama-3-70b", goal(15.0), vec![(device("rtx-4090"), 1)]),
+    ];
+    let mut skipped_by_rank = 0;
+    for (model, g, have) in cases {
+        let b = base(model);
+        for prefer in [Prefer::Cheap, Prefer::Fast, Prefer::Quiet] {
+            let mut req = request(&b, Goal { prefer, ..g });
+            req.have = have.clone();
+            let all = exhaustive(&req);
+            for top in [1, 3, 5] {
+                req.top = top;
+                let pruned = search(&req);
+                let want = exhaustive_top(&all, top);
+                let labels = |ps: &[mlbn_engine::plan::Plan]| -> Vec<String> {
+                    ps.iter()
+                        .map(|p| format!("{} {}", p.hardware, p.quant_id))
+                        .collect()
+                };
+                assert_eq!(
+                    labels(&pruned.plans),
+                    labels(&want),
+                    "{model} {g:?} {prefer:?} top {top}"
+                );
+                assert_eq!(pruned.plans, want, "{model} {prefer:?} top {top}");
+                skipped_by_rank += pruned.stats.pruned_rank;
+                assert!(
+                    pruned.stats.estimates < all.stats.estimates,
+                    "{model} {prefer:?} top {top}: {} estimates, exhaustive {}",
+                    pruned.stats.estimates,
+                    all.stats.estimates
+                );
+            }
+        }
+    }
+    assert!(skipped_by_rank > 0, "the rank pruning was exercised");
+}
+
+type Owned = Vec<(mlbn_catalog::Device, u32)>;
+
+/// The exhaustive list (run with `top` 50) cut to `top`.
+fn exhaustive_top(all: &PlanReport, top: usize) -> Vec<mlbn_engine::plan::Plan> {
+    all.plans.iter().take(top).cloned().collect()
+}
+
+#[test]
+fn the_bench_goals_skip_most_of_the_catalog() {
+    // The whole catalog, as in benches/plan.rs: bounds and rank leave few estimates (the
+    // count is a property of the pruning, not a timing).
+    for (model, decode) in [("llama-3-70b", 30.0), ("deepseek-r1", 20.0)] {
+        let b = base(model);
+        let g = Goal {
+            decode_tok_s: Some(decode),
+            ttft_ms: Some(2000.0),
+            ..Goal::default()
+        };
+        let req = PlanRequest::new(&b, g, cat(), &Gguf);
+        let r = search(&req);
+        assert!(!r.plans.is_empty(), "{model}");
+        assert!(
+            r.stats.estimates * 20 < r.stats.candidates,
+            "{model}: {:?}",
+            r.stats
+        );
     }
 }

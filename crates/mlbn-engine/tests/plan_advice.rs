@@ -77,3 +77,54 @@ fn a_config_at_its_best_gets_no_fake_gains() {
         assert!(a.gain() > 1.02 || (a.fits_after && !a.fits_before), "{a:?}");
     }
 }
+
+#[test]
+fn advice_is_cheapest_first_then_fitting_then_biggest_gain() {
+    // A scenario that does not fit on a runtime that cannot offload: runtimes, quants and a
+    // third card compete; whatever is listed comes cheapest first, and at equal cost what
+    // fits before what does not, then the bigger gain.
+    let mut s = base("llama-3-70b");
+    s.groups = vec![DeviceGroup::new(device("rtx-3090"), 2)];
+    s.runtime = cat()
+        .runtime_backend_for("vllm", &device("rtx-3090"))
+        .unwrap()
+        .clone();
+    let mut scenarios = vec![s, base("llama-3-70b")];
+    let mut macs = base("llama-3-70b");
+    let mut g = DeviceGroup::new(device("mac-m4-max-128gb-40c"), 2);
+    g.link = Some(LinkSpec::new(
+        cat().link_by_id("10gbe").unwrap().clone(),
+        false,
+    ));
+    macs.groups = vec![g];
+    scenarios.push(macs);
+    let mut listed = 0;
+    for s in &scenarios {
+        let advice = advise(s, cat(), &Gguf);
+        listed += advice.len();
+        for w in advice.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let key = |x: &mlbn_engine::plan::Advice| match x.cost_usd {
+                Some(c) => (0, c),
+                None => (1, 0.0),
+            };
+            let (ka, kb) = (key(a), key(b));
+            assert!(
+                ka.0 < kb.0 || (ka.0 == kb.0 && ka.1 <= kb.1),
+                "{a:?} before {b:?}"
+            );
+            if ka == kb {
+                assert!(
+                    a.fits_after >= b.fits_after,
+                    "{} before {}",
+                    a.title,
+                    b.title
+                );
+                if a.fits_after == b.fits_after {
+                    assert!(a.gain() >= b.gain(), "{} before {}", a.title, b.title);
+                }
+            }
+        }
+    }
+    assert!(listed >= 4);
+}

@@ -8,13 +8,17 @@ mod plan_support;
 
 use mlbn_engine::plan::{Choices, bounds, configure, enumerate, peak_power_w, quant_order};
 use mlbn_engine::{Workload, estimate};
-use plan_support::{Gguf, base, cat, subset};
+use plan_support::{Gguf, base, cat, device, subset};
 
 fn check(model: &str, workload: Workload) -> usize {
+    check_with(model, workload, &[])
+}
+
+fn check_with(model: &str, workload: Workload, have: &[(mlbn_catalog::Device, u32)]) -> usize {
     let mut b = base(model);
     b.workload = workload;
     let mut checked = 0;
-    for hw in enumerate(cat(), &subset(), &[1, 2, 4, 8], &[]) {
+    for hw in enumerate(cat(), &subset(), &[1, 2, 4, 8], have) {
         let rt = Gguf.runtime(&hw.groups).unwrap();
         for q in quant_order(&Gguf, &rt) {
             let s = configure(&b, &hw, &q, &rt);
@@ -40,6 +44,12 @@ fn check(model: &str, workload: Workload) -> usize {
                     bd.ttft_ms_min
                 );
             }
+            assert!(
+                est.power.avg_w + 1e-9 >= bd.power_w_min,
+                "{what}: average power {} below idle floor {}",
+                est.power.avg_w,
+                bd.power_w_min
+            );
             assert!(
                 peak_power_w(&est) + 1e-9 >= bd.power_w_min,
                 "{what}: power {} below idle floor {}",
@@ -67,4 +77,27 @@ fn bounds_hold_for_a_moe_at_long_context_and_batch() {
 #[test]
 fn bounds_hold_for_a_small_model_at_batch_one() {
     assert!(check("llama-3-8b", Workload::new(512, 128, 1)) > 100);
+}
+
+#[test]
+fn bounds_hold_for_owned_devices_plus_one_purchase() {
+    // Mixed sets: several groups, inferred links between them, phase split among AUTO's
+    // candidates.
+    let mut w = Workload::new(8192, 256, 1);
+    w.ctx_tokens = Some(16384);
+    assert!(check_with("llama-3-70b", w, &[(device("rtx-4090"), 2)]) > 20);
+    assert!(
+        check_with(
+            "llama-3-8b",
+            Workload::default(),
+            &[(device("dgx-spark"), 1)]
+        ) > 20
+    );
+    assert!(
+        check_with(
+            "deepseek-r1",
+            Workload::default(),
+            &[(device("mac-m3-ultra-512gb-80c"), 1)]
+        ) > 20
+    );
 }

@@ -382,31 +382,98 @@ fn resolved(groups: &[DeviceGroup]) -> Vec<ResolvedDevice> {
         .collect()
 }
 
+/// The `runs_on` key of a device (as the catalog's runtimes list them).
+fn runs_on_key(d: &Device) -> String {
+    match d.kind {
+        DeviceKind::Cpu => "cpu".to_string(),
+        DeviceKind::AppleSoc => "apple".to_string(),
+        _ => d.vendor.to_ascii_lowercase(),
+    }
+}
+
+/// Can `r` run on every device of `groups`? (A CPU backend only for CPUs.)
+fn runs_on_all(r: &Runtime, groups: &[DeviceGroup]) -> bool {
+    groups.iter().all(|g| {
+        let d = &g.device;
+        r.runs_on
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&runs_on_key(d)))
+            && (d.kind == DeviceKind::Cpu || r.backend != "cpu")
+    })
+}
+
+/// Does `runtime` load `q` on every device of `groups`? MLX formats load only on Apple
+/// silicon (MLX is Metal-only); GGUF is llama.cpp's format (exo takes it only on Macs);
+/// the rest follow the runtime family's list.
+fn loads_on_all(q: &Quant, runtime: &Runtime, groups: &[DeviceGroup]) -> bool {
+    let all_apple = groups.iter().all(|g| g.device.kind == DeviceKind::AppleSoc);
+    match q.format.as_str() {
+        "mlx" => all_apple,
+        "gguf" => matches!(runtime.family.as_str(), "llama.cpp" | "ollama") || all_apple,
+        _ => true,
+    }
+}
+
 impl Choices for IdeChoices<'_> {
     fn runtime(&self, groups: &[DeviceGroup]) -> Option<Runtime> {
-        default_runtime(self.cat, &resolved(groups), None)
+        self.runtimes(groups).into_iter().next()
     }
 
     fn quants(&self, runtime: &Runtime) -> Vec<Quant> {
         quants_for_family(self.cat, &runtime.family)
     }
 
+    /// The runtime `analyze` would default to when it runs on every device; for a mix of
+    /// vendors (or when the default cannot run them all) also llama.cpp, whose RPC backend
+    /// joins machines of different vendors, as the concrete backend of the first device or
+    /// the family entry.
+    fn runtimes(&self, groups: &[DeviceGroup]) -> Vec<Runtime> {
+        let mut out: Vec<Runtime> = Vec::new();
+        let mut push = |r: &Runtime| {
+            if runs_on_all(r, groups) && !out.iter().any(|o| o.id == r.id) {
+                out.push(r.clone());
+            }
+        };
+        let default = default_runtime(self.cat, &resolved(groups), None);
+        if let Some(r) = &default {
+            push(r);
+        }
+        let mut keys: Vec<String> = groups.iter().map(|g| runs_on_key(&g.device)).collect();
+        keys.sort();
+        keys.dedup();
+        let default_ok = default.as_ref().is_some_and(|r| runs_on_all(r, groups));
+        if keys.len() > 1 || !default_ok {
+            if let Some(first) = groups.first()
+                && let Some(r) = self.cat.runtime_backend_for("llama.cpp", &first.device)
+            {
+                push(r);
+            }
+            for r in self
+                .cat
+                .runtimes
+                .iter()
+                .filter(|r| r.family == "llama.cpp" && r.backend == "auto")
+            {
+                push(r);
+            }
+        }
+        out
+    }
+
+    fn quants_on(&self, runtime: &Runtime, groups: &[DeviceGroup]) -> Vec<Quant> {
+        let mut q = quants_for_family(self.cat, &runtime.family);
+        q.retain(|q| loads_on_all(q, runtime, groups));
+        q
+    }
+
     fn alternative_runtimes(&self, groups: &[DeviceGroup]) -> Vec<Runtime> {
         let Some(first) = groups.first() else {
             return Vec::new();
         };
-        let runs_on = |r: &Runtime, d: &Device| {
-            let key = if d.kind == DeviceKind::Cpu {
-                "cpu".to_string()
-            } else {
-                d.vendor.to_ascii_lowercase()
-            };
-            r.runs_on.contains(&key) && (d.kind == DeviceKind::Cpu || r.backend != "cpu")
-        };
         let mut out: Vec<Runtime> = Vec::new();
         for family in ["llama.cpp", "mlx", "vllm", "sglang", "trt-llm"] {
             if let Some(r) = self.cat.runtime_backend_for(family, &first.device)
-                && groups.iter().all(|g| runs_on(r, &g.device))
+                && runs_on_all(r, groups)
                 && !out.iter().any(|o| o.id == r.id)
             {
                 out.push(r.clone());
@@ -476,10 +543,9 @@ pub fn plan(analysis: &Analysis, opts: &AnalyzeOptions, top: usize) -> Vec<Scena
                     {
                         Err("the goal has errors".to_string())
                     } else {
-                        let mut base = engine_scenario(cat, r);
-                        if let Some(ctx) = spec.ctx_tokens {
-                            base.workload.ctx_tokens = Some(ctx);
-                        }
+                        // The target's `ctx=` is already the resolved scenario's context
+                        // (`analyze` evaluates the same one).
+                        let base = engine_scenario(cat, r);
                         if spec.present {
                             let mut req = PlanRequest::new(&base, spec.goal, cat, &choices);
                             req.have = spec.have.clone();

@@ -1279,8 +1279,24 @@ impl<'a> Resolver<'a> {
                     d.layout = Some(w);
                 }
             }
-            // Reverse planning goals are checked by `crate::plan`.
-            "target" | "budget" | "prefer" => {}
+            // Reverse planning goals are checked by `crate::plan`; a target's `ctx=` is the
+            // context the scenario is evaluated at (diagnosed there when malformed).
+            "target" => {
+                for a in &dir.args {
+                    if let Arg::KeyValue(kv) = a
+                        && kv.key.text.eq_ignore_ascii_case("ctx")
+                        && kv.op == mlbn_syntax::ast::CompareOp::Eq
+                        && let Value::Quantity(q) = &kv.value
+                        && q.unit == Unit::None
+                        && q.value.is_finite()
+                        && (1.0..=MAX_TOKENS).contains(&q.value)
+                    {
+                        d.ctx = Some(q.value as u64);
+                        d.spans.ctx = Some(kv.span);
+                    }
+                }
+            }
+            "budget" | "prefer" => {}
             _ => self.err(
                 "unknown_directive",
                 format!("`{}` is not a keyword mlbn knows", dir.keyword.text),

@@ -100,3 +100,124 @@ fn a_scenario_without_a_goal_gets_advice() {
         "{advice:?}"
     );
 }
+
+fn plans_of(text: &str, top: usize) -> Box<mlbn_engine::plan::PlanReport> {
+    let opts = AnalyzeOptions::builtin();
+    let a = analyze(text, &opts);
+    assert!(!a.has_errors(), "{text}: {:?}", a.diagnostics);
+    let mut plans = plan(&a, &opts, top);
+    match plans.remove(0).result {
+        Ok(PlanResult::Plans { report, .. }) => report,
+        other => panic!("{text}: {other:?}"),
+    }
+}
+
+#[test]
+fn the_target_context_is_the_scenario_context() {
+    let opts = AnalyzeOptions::builtin();
+    // `analyze` evaluates the scenario at the target's context: its KV cache grows with it.
+    let kv_gb = |text: &str| -> f64 {
+        let a = analyze(text, &opts);
+        assert!(!a.has_errors(), "{text}: {:?}", a.diagnostics);
+        let est = a.scenarios[0].estimate.clone().expect("estimate");
+        est.memory.iter().map(|m| m.kv_gb).sum()
+    };
+    let short = kv_gb("rtx4090; llama3-8b q4_k_m; target decode=30tok/s");
+    let long = kv_gb("rtx4090; llama3-8b q4_k_m; target decode=30tok/s ctx=32k");
+    assert!(long > short * 4.0, "KV {short} GB → {long} GB");
+    // The same context as writing it as a workload option.
+    assert_eq!(long, kv_gb("rtx4090; llama3-8b q4_k_m ctx=32k"));
+
+    // Plans: a longer context never makes the cheapest plan cheaper, and the same hardware
+    // with the same quant fills more of its memory.
+    let mut last_price = 0.0;
+    let mut last: Vec<(String, f64)> = Vec::new();
+    let mut compared = 0;
+    for ctx in ["4k", "32k", "128k"] {
+        let r = plans_of(&format!("llama3-70b; target decode=10tok/s ctx={ctx}"), 20);
+        let cheapest = r.plans.iter().find_map(|p| p.purchase_usd).expect(ctx);
+        assert!(
+            cheapest >= last_price,
+            "ctx={ctx}: ${cheapest} < ${last_price}"
+        );
+        last_price = cheapest;
+        for p in &r.plans {
+            let key = format!("{} {}", p.hardware, p.quant_id);
+            if let Some((_, before)) = last.iter().find(|(h, _)| *h == key) {
+                assert!(p.max_memory_use > *before, "ctx={ctx}: {}", p.hardware);
+                compared += 1;
+            }
+        }
+        last = r
+            .plans
+            .iter()
+            .map(|p| (format!("{} {}", p.hardware, p.quant_id), p.max_memory_use))
+            .collect();
+    }
+    assert!(compared > 0);
+    // 128k of KV for a 70B (40 GB at f16) cannot be as cheap as 4k.
+    let r4 = plans_of("llama3-70b; target decode=10tok/s ctx=4k", 1);
+    let r128 = plans_of("llama3-70b; target decode=10tok/s ctx=128k", 1);
+    assert!(r128.plans[0].purchase_usd > r4.plans[0].purchase_usd);
+}
+
+#[test]
+fn mixed_vendors_get_a_runtime_and_quants_that_run_on_every_device() {
+    use mlbn_catalog::DeviceKind;
+    let cat = AnalyzeOptions::builtin().catalog;
+    // A 4090 owned, a Mac owned: every plan runs both.
+    let r = plans_of(
+        "llama3-70b; target decode=2tok/s; have 1x rtx4090; have 1x mac-m4-max-128gb",
+        10,
+    );
+    assert!(!r.plans.is_empty());
+    for p in &r.plans {
+        let rt = cat.runtime_by_id(&p.runtime_id).expect("runtime");
+        for g in &p.groups {
+            let d = cat.device_by_id(&g.device_id).unwrap();
+            let key = if d.kind == DeviceKind::AppleSoc {
+                "apple".to_string()
+            } else {
+                d.vendor.to_ascii_lowercase()
+            };
+            assert!(
+                rt.runs_on.contains(&key),
+                "{}: {} does not run on {}",
+                p.hardware,
+                rt.id,
+                d.name
+            );
+        }
+        let q = cat.quant_by_id(&p.quant_id).unwrap();
+        assert_ne!(
+            q.format, "mlx",
+            "{}: MLX weights on an NVIDIA card",
+            p.hardware
+        );
+    }
+    // A 4090 owned plus one purchase: the plans that add a Mac are mixed too.
+    let r = plans_of(
+        "llama3-70b; target decode=2tok/s; have 1x rtx4090; prefer fast",
+        50,
+    );
+    let mixed: Vec<_> = r
+        .plans
+        .iter()
+        .filter(|p| p.groups.iter().any(|g| g.device_id.starts_with("mac-")))
+        .collect();
+    for p in &mixed {
+        let q = cat.quant_by_id(&p.quant_id).unwrap();
+        assert_ne!(q.format, "mlx", "{}", p.hardware);
+    }
+    // A Mac-only plan keeps MLX.
+    let r = plans_of(
+        "llama3-8b; target decode=20tok/s; have 1x mac-m4-max-128gb",
+        5,
+    );
+    let own = r
+        .plans
+        .iter()
+        .find(|p| p.purchase.is_none())
+        .expect("the owned Mac alone runs 8B");
+    assert_eq!(own.runtime_id, "mlx", "{own:?}");
+}

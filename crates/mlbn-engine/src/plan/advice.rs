@@ -2,7 +2,7 @@
 //! link, more host memory, a smaller quant, another runtime — each estimated with the engine,
 //! and listed with its predicted gain and what it costs where the catalog knows.
 
-use super::{Choices, quant_order};
+use super::{Choices, quant_order_on};
 use crate::estimate::Estimate;
 use crate::scenario::{HostMemory, LinkSpec, Scenario};
 use mlbn_catalog::Catalog;
@@ -65,7 +65,7 @@ impl Advice {
 }
 
 /// Each single change that improves `base`, cheapest first (free software changes, then by
-/// known price, then unpriced), bigger gain first at equal cost. Runs a bounded number of
+/// known price, then unpriced); at equal cost those that fit first, then the bigger gain. Runs a bounded number of
 /// estimates: one per device group, link option, alternative runtime, plus two.
 pub fn advise(base: &Scenario, catalog: &Catalog, choices: &dyn Choices) -> Vec<Advice> {
     let before = crate::estimate(base);
@@ -150,7 +150,7 @@ pub fn advise(base: &Scenario, catalog: &Catalog, choices: &dyn Choices) -> Vec<
     }
 
     // A smaller quant: the largest with fewer bits than the current one.
-    let quants = quant_order(choices, &base.runtime);
+    let quants = quant_order_on(choices, &base.runtime, &base.groups);
     if let Some(q) = quants
         .iter()
         .find(|q| q.bits_per_weight < base.quant.bits_per_weight - 1e-9)
@@ -171,11 +171,14 @@ pub fn advise(base: &Scenario, catalog: &Catalog, choices: &dyn Choices) -> Vec<
         if rt.id == base.runtime.id {
             continue;
         }
-        let Some(q) = quant_order(choices, &rt).into_iter().min_by(|a, b| {
-            let da = (a.bits_per_weight - base.quant.bits_per_weight).abs();
-            let db = (b.bits_per_weight - base.quant.bits_per_weight).abs();
-            da.total_cmp(&db)
-        }) else {
+        let Some(q) = quant_order_on(choices, &rt, &base.groups)
+            .into_iter()
+            .min_by(|a, b| {
+                let da = (a.bits_per_weight - base.quant.bits_per_weight).abs();
+                let db = (b.bits_per_weight - base.quant.bits_per_weight).abs();
+                da.total_cmp(&db)
+            })
+        else {
             continue;
         };
         let mut s = base.clone();
@@ -226,6 +229,9 @@ fn order(a: &Advice, b: &Advice) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    cost.then_with(|| b.gain().total_cmp(&a.gain()))
+    // At equal cost a change that leaves the model fitting beats one that does not (a runtime
+    // that cannot offload cannot run what does not fit, whatever its speed).
+    cost.then_with(|| b.fits_after.cmp(&a.fits_after))
+        .then_with(|| b.gain().total_cmp(&a.gain()))
         .then_with(|| a.title.cmp(&b.title))
 }

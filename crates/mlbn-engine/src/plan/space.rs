@@ -123,70 +123,115 @@ pub fn enumerate(
     counts: &[u32],
     have: &[(Device, u32)],
 ) -> Vec<Hardware> {
+    slots(cat, candidates, counts, have)
+        .iter()
+        .map(Slot::hardware)
+        .collect()
+}
+
+/// A configuration of the space that borrows its devices (the search bounds hundreds of them
+/// and builds a [`Hardware`] only for the few it estimates).
+#[derive(Debug, Clone)]
+pub(crate) struct Slot<'a> {
+    /// Device, count, link inside the group.
+    pub groups: Vec<(&'a Device, u32, Option<LinkSpec>)>,
+    pub owned: Vec<u32>,
+    /// The device type bought and how many.
+    pub purchase: Option<(&'a Device, u32)>,
+}
+
+impl Slot<'_> {
+    pub fn hardware(&self) -> Hardware {
+        Hardware {
+            groups: self
+                .groups
+                .iter()
+                .map(|(d, n, link)| {
+                    let mut g = DeviceGroup::new((*d).clone(), *n);
+                    g.link = link.clone();
+                    g
+                })
+                .collect(),
+            owned: self.owned.clone(),
+            purchase: self.purchase.map(|(d, n)| Purchase::new(d, n)),
+        }
+    }
+
+    /// Same as [`Hardware::purchase_usd`].
+    pub fn purchase_usd(&self) -> Option<f64> {
+        match self.purchase {
+            None => Some(0.0),
+            Some((d, n)) => d
+                .price_usd
+                .filter(|p| p.is_finite() && *p >= 0.0)
+                .map(|p| p * f64::from(n)),
+        }
+    }
+
+    pub fn devices(&self) -> u32 {
+        self.groups.iter().map(|g| g.1).sum()
+    }
+}
+
+/// The space as [`Slot`]s, in [`enumerate`]'s order.
+pub(crate) fn slots<'a>(
+    cat: &Catalog,
+    candidates: &[&'a Device],
+    counts: &[u32],
+    have: &'a [(Device, u32)],
+) -> Vec<Slot<'a>> {
     let mut out = Vec::new();
-    let have: Vec<&(Device, u32)> = have.iter().filter(|(_, n)| *n > 0).collect();
+    let have: Vec<(&'a Device, u32)> = have
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, n)| (d, *n))
+        .collect();
     if have.is_empty() {
-        for d in candidates {
+        for &d in candidates {
             for &n in counts.iter().filter(|n| **n > 0) {
                 for link in link_options(cat, d, n) {
-                    let mut g = DeviceGroup::new((*d).clone(), n);
-                    g.link = link;
-                    out.push(Hardware {
-                        groups: vec![g],
+                    out.push(Slot {
+                        groups: vec![(d, n, link)],
                         owned: vec![0],
-                        purchase: Some(Purchase::new(d, n)),
+                        purchase: Some((d, n)),
                     });
                 }
             }
         }
         return out;
     }
-    let owned_groups = |extra: Option<&Device>| -> Vec<Vec<(DeviceGroup, u32)>> {
+    let owned_groups = |extra: Option<&'a Device>| -> Vec<Slot<'a>> {
         // Groups of the owned devices, the purchase joining a group of its own type.
-        let mut groups: Vec<(Device, u32, u32)> =
-            have.iter().map(|(d, n)| (d.clone(), *n, *n)).collect();
+        let mut groups: Vec<(&'a Device, u32, u32)> =
+            have.iter().map(|(d, n)| (*d, *n, *n)).collect();
         if let Some(x) = extra {
             match groups.iter_mut().find(|g| g.0.id == x.id) {
                 Some(g) => g.1 += 1,
-                None => groups.push((x.clone(), 1, 0)),
+                None => groups.push((x, 1, 0)),
             }
         }
+        let purchase = extra.map(|d| (d, 1));
         // Link choices only where one group holds several devices (a lone multi-device
         // group); mixed sets get the links the engine infers.
         if let [(d, n, owned)] = groups.as_slice() {
             return link_options(cat, d, *n)
                 .into_iter()
-                .map(|link| {
-                    let mut g = DeviceGroup::new(d.clone(), *n);
-                    g.link = link;
-                    vec![(g, *owned)]
+                .map(|link| Slot {
+                    groups: vec![(*d, *n, link)],
+                    owned: vec![*owned],
+                    purchase,
                 })
                 .collect();
         }
-        vec![
-            groups
-                .into_iter()
-                .map(|(d, n, owned)| (DeviceGroup::new(d, n), owned))
-                .collect(),
-        ]
+        vec![Slot {
+            owned: groups.iter().map(|g| g.2).collect(),
+            groups: groups.into_iter().map(|(d, n, _)| (d, n, None)).collect(),
+            purchase,
+        }]
     };
-    for set in owned_groups(None) {
-        let (groups, owned) = set.into_iter().unzip();
-        out.push(Hardware {
-            groups,
-            owned,
-            purchase: None,
-        });
-    }
-    for d in candidates {
-        for set in owned_groups(Some(d)) {
-            let (groups, owned) = set.into_iter().unzip();
-            out.push(Hardware {
-                groups,
-                owned,
-                purchase: Some(Purchase::new(d, 1)),
-            });
-        }
+    out.extend(owned_groups(None));
+    for &d in candidates {
+        out.extend(owned_groups(Some(d)));
     }
     out
 }
