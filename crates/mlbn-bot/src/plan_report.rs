@@ -265,7 +265,7 @@ fn advice_text(a: &Advice) -> String {
         _ => "",
     };
     let cost = match a.cost_usd {
-        Some(c) if c == 0.0 => format!("free ({})", esc(&a.cost_note)),
+        Some(0.0) => format!("free ({})", esc(&a.cost_note)),
         Some(c) => format!("{} ({})", usd(c), esc(&a.cost_note)),
         None => format!("cost unknown ({})", esc(&a.cost_note)),
     };

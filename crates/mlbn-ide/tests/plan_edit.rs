@@ -170,7 +170,7 @@ fn an_unreachable_target_says_so_and_offers_nothing() {
 #[test]
 fn planning_stops_when_asked_and_is_bounded() {
     let one = "llama3-8b\ntarget decode=50tok/s\n";
-    let text = vec![one; MAX_PLANNED_SCENARIOS + 2].join("---\n");
+    let text = [one; MAX_PLANNED_SCENARIOS + 2].join("---\n");
     let opts = AnalyzeOptions::builtin();
     let a = analyze(&text, &opts);
     assert!(plan_goals(&a, &opts, 1, &mut || false).is_empty());
