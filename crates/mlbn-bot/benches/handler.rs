@@ -1,6 +1,6 @@
 //! Time from a received interaction to the follow-up payload being ready, without the
 //! network: parse the interaction, analyse, draw the topology PNG, encode the JSON. The
-//! target is under 100 ms for an 8-device scenario.
+//! target is under 100 ms for an 8-device scenario. `/bottleneck-plan` is measured too.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mlbn_bot::handler::{Bot, Incoming, Prepared, Step, finish, prepare};
@@ -8,10 +8,14 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 fn interaction(config: &str) -> serde_json::Value {
+    command("bottleneck", config)
+}
+
+fn command(name: &str, config: &str) -> serde_json::Value {
     serde_json::json!({
         "type": 2, "id": "4", "application_id": "1", "token": "t", "version": 1,
         "member": { "user": { "id": "8" } },
-        "data": { "id": "9", "name": "bottleneck", "type": 1, "options": [
+        "data": { "id": "9", "name": name, "type": 1, "options": [
             { "type": 3, "name": "config", "value": config }
         ]}
     })
@@ -22,7 +26,7 @@ fn handle(bot: &Bot, body: &[u8]) -> (String, usize) {
     let v: serde_json::Value = serde_json::from_slice(body).expect("json");
     let inc = Incoming::from_json(&v).expect("interaction");
     let Step::Bottleneck(req) = bot.step(&inc, Instant::now()) else {
-        panic!("expected a /bottleneck request");
+        panic!("expected a /bottleneck or /bottleneck-plan request");
     };
     let Prepared::Ready(ready) = prepare(bot.catalog, req) else {
         panic!("the scenario analyses");
@@ -42,6 +46,21 @@ fn bench(c: &mut Criterion) {
         ("8_devices", "8x h100-sxm nvswitch; llama3-70b fp16; auto"),
     ] {
         let body = interaction(config).to_string().into_bytes();
+        g.bench_function(name, |b| b.iter(|| handle(&bot, black_box(&body))));
+    }
+    g.finish();
+    // `/bottleneck-plan`: the catalog search dominates (no picture).
+    let mut g = c.benchmark_group("plan_interaction_to_followup");
+    g.sample_size(10);
+    for (name, config) in [
+        (
+            "70b_target",
+            "llama3-70b; target decode=20tok/s ttft<3s ctx=32k; budget $8000",
+        ),
+        ("671b_moe_target", "deepseek-r1; target decode=10tok/s"),
+        ("advice_1_device", "rtx4090; llama3-70b q4_k_m"),
+    ] {
+        let body = command("bottleneck-plan", config).to_string().into_bytes();
         g.bench_function(name, |b| b.iter(|| handle(&bot, black_box(&body))));
     }
     g.finish();

@@ -1,6 +1,6 @@
 //! The application commands as Discord's JSON (`PUT /applications/{id}/commands`).
 
-use crate::handler::{CMD_ANALYZE_MESSAGE, CMD_BOTTLENECK, CMD_CATALOG, CMD_HELP};
+use crate::handler::{CMD_ANALYZE_MESSAGE, CMD_BOTTLENECK, CMD_CATALOG, CMD_HELP, CMD_PLAN};
 use crate::report::MAX_INPUT_CHARS;
 use serde_json::{Value, json};
 
@@ -41,6 +41,18 @@ pub fn definitions() -> Value {
                         { "name": "dark", "value": "dark" },
                         { "name": "light", "value": "light" }
                     ]
+                }
+            ]
+        },
+        {
+            "type": CHAT_INPUT,
+            "name": CMD_PLAN,
+            "description": "What to buy or change to reach a speed: ranked plans with cost.",
+            "options": [
+                {
+                    "type": STRING, "name": "config", "required": true, "autocomplete": true,
+                    "max_length": MAX_INPUT_CHARS,
+                    "description": "e.g. llama3-70b; target decode=30tok/s ttft<2s; budget $6000"
                 }
             ]
         },

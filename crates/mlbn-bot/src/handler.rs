@@ -2,7 +2,7 @@
 //! [`Incoming`] in, a [`Step`] out. The `/bottleneck` work itself ([`prepare`], [`finish`],
 //! [`bottleneck`]) is synchronous and pure; the front ends run it off the async runtime.
 
-use crate::picture::{topology_png, topology_view};
+use crate::picture::{stacked_png, topology_view};
 use crate::report::{
     Detail, MAX_INPUT_CHARS, compare_embed, diagnostics_of, error_message, notice, outcome_colour,
     resolved, scenario_embed, scenario_title, too_long,
@@ -10,7 +10,7 @@ use crate::report::{
 use crate::view::{Choice, EmbedView, FileView, MessageView, callback, colour, limits, truncate};
 use mlbn_catalog::Catalog;
 use mlbn_ide::units::{ms, tok_s};
-use mlbn_ide::{Analysis, AnalyzeOptions, analyze};
+use mlbn_ide::{Analysis, AnalyzeOptions, Estimate, ResolvedScenario, analyze};
 use mlbn_render::image::Theme;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 /// Command names.
 pub const CMD_BOTTLENECK: &str = "bottleneck";
+pub const CMD_PLAN: &str = "bottleneck-plan";
 pub const CMD_HELP: &str = "bottleneck-help";
 pub const CMD_CATALOG: &str = "bottleneck-catalog";
 pub const CMD_ANALYZE_MESSAGE: &str = "Analyze with mlbn";
@@ -130,9 +131,30 @@ impl Incoming {
     }
 }
 
-/// A `/bottleneck` (or message command) request.
+/// What a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `/bottleneck` and the message command: the analysis with its picture.
+    #[default]
+    Analyze,
+    /// `/bottleneck-plan`: ranked plans for a goal, or upgrade advice.
+    Plan,
+}
+
+impl Mode {
+    /// The slash command that runs this mode (named in error footers).
+    pub fn command(self) -> &'static str {
+        match self {
+            Mode::Analyze => CMD_BOTTLENECK,
+            Mode::Plan => CMD_PLAN,
+        }
+    }
+}
+
+/// A `/bottleneck`, `/bottleneck-plan` (or message command) request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    pub mode: Mode,
     pub config: String,
     pub compare: Option<String>,
     pub detail: Detail,
@@ -142,10 +164,19 @@ pub struct Request {
 impl Request {
     pub fn new(config: impl Into<String>) -> Self {
         Request {
+            mode: Mode::Analyze,
             config: config.into(),
             compare: None,
             detail: Detail::Brief,
             theme: Theme::Dark,
+        }
+    }
+
+    /// A `/bottleneck-plan` request.
+    pub fn plan(config: impl Into<String>) -> Self {
+        Request {
+            mode: Mode::Plan,
+            ..Request::new(config)
         }
     }
 }
@@ -258,6 +289,7 @@ impl Bot {
                 };
                 r
             }
+            CMD_PLAN => Request::plan(inc.option("config").unwrap_or("")),
             CMD_ANALYZE_MESSAGE => {
                 Request::new(extract_config(inc.target_text.as_deref().unwrap_or("")))
             }
@@ -400,18 +432,39 @@ fn rejected(a: &Analysis) -> bool {
         || a.scenarios.iter().any(|s| s.resolved.is_err())
 }
 
+/// Errors in the goal statements (`target`, `budget`, `have`, …): they stop a plan.
+fn goal_errors(cat: &Catalog, a: &Analysis) -> Vec<mlbn_syntax::Diagnostic> {
+    let mut diags = Vec::new();
+    for sc in &a.parsed.file.scenarios {
+        mlbn_ide::plan::goal_spec(sc, cat, &mut diags);
+    }
+    diags.retain(|d| d.severity == mlbn_syntax::Severity::Error);
+    diags
+}
+
 /// Analyse a request: errors (or nothing resolvable) reject it with an ephemeral answer.
 pub fn prepare(cat: &Catalog, request: Request) -> Prepared {
     let opts = AnalyzeOptions::new(cat);
     let a = analyze(&request.config, &opts);
+    let command = request.mode.command();
     if rejected(&a) {
-        return Prepared::Reject(finish_view(error_message(&a, "config")));
+        let errors: Vec<_> = a.errors().cloned().collect();
+        return Prepared::Reject(finish_view(error_message(&a, &errors, "config", command)));
+    }
+    if request.mode == Mode::Plan {
+        let errors = goal_errors(cat, &a);
+        if !errors.is_empty() {
+            return Prepared::Reject(finish_view(error_message(&a, &errors, "config", command)));
+        }
     }
     let b = match request.compare.as_deref() {
         Some(t) if !t.trim().is_empty() => {
             let b = analyze(t, &opts);
             if rejected(&b) {
-                return Prepared::Reject(finish_view(error_message(&b, "compare")));
+                let errors: Vec<_> = b.errors().cloned().collect();
+                return Prepared::Reject(finish_view(error_message(
+                    &b, &errors, "compare", command,
+                )));
             }
             Some(b)
         }
@@ -427,8 +480,13 @@ pub fn prepare(cat: &Catalog, request: Request) -> Prepared {
     Prepared::Ready(Box::new(Ready { request, a, b }))
 }
 
-/// The result message: embeds and the topology picture.
+/// The result message: embeds and the topology picture, or for `/bottleneck-plan` the
+/// plans (no picture).
 pub fn finish(cat: &Catalog, ready: &Ready) -> MessageView {
+    if ready.request.mode == Mode::Plan {
+        let (items, skipped) = crate::plan_report::plan_analysis(cat, &ready.a);
+        return crate::plan_report::plan_message(&items, skipped);
+    }
     let a_res = resolved(&ready.a);
     let detail = ready.request.detail;
     let theme = ready.request.theme;
@@ -439,41 +497,38 @@ pub fn finish(cat: &Catalog, ready: &Ready) -> MessageView {
         None => None,
     };
     let mut m = MessageView::default();
-    let (picture_of, title) = match pair {
+    // The pictures to draw: both scenarios of a compare (A over B), else the one.
+    let pictures: Vec<(&ResolvedScenario, &Estimate, String)> = match pair {
         Some(((sa, ra, ea), (sb, rb, eb))) => {
             let ab = ready.b.as_ref().unwrap_or(&ready.a);
             let ca = outcome_colour(ea, &diagnostics_of(&ready.a, sa));
             let cb = outcome_colour(eb, &diagnostics_of(ab, sb));
             m.embeds.push(compare_embed((ra, ea, ca), (rb, eb, cb)));
-            ((ra, ea), format!("A: {}", scenario_title(ra)))
+            vec![
+                (ra, ea, format!("A: {}", scenario_title(ra))),
+                (rb, eb, format!("B: {}", scenario_title(rb))),
+            ]
         }
         None => {
             let (s, r, e) = a_res[0];
             m.embeds
                 .push(scenario_embed(cat, &ready.a, s, r, e, detail));
-            ((r, e), scenario_title(r))
+            vec![(r, e, scenario_title(r))]
         }
     };
-    let (r, e) = picture_of;
-    let strategy = match &e.auto {
-        Some(au) => format!("auto → {}", au.winner),
-        None => r.strategy.label(),
-    };
-    let headline = format!(
-        "{strategy} · {} decode · {} prefill · TTFT {}",
-        tok_s(e.decode_tok_s),
-        tok_s(e.prefill_tok_s),
-        ms(e.ttft_ms)
-    );
-    let view = topology_view(cat, r, e, &title, &headline, theme);
-    match topology_png(&view) {
+    let views: Vec<_> = pictures
+        .iter()
+        .map(|(r, e, title)| topology_view(cat, r, e, title, &picture_headline(r, e), theme))
+        .collect();
+    let titles: Vec<&str> = pictures.iter().map(|(_, _, t)| t.as_str()).collect();
+    match stacked_png(&views.iter().collect::<Vec<_>>()) {
         Ok(bytes) => {
             if let Some(first) = m.embeds.first_mut() {
                 first.image = Some(TOPOLOGY_FILE.to_string());
             }
             m.files.push(FileView {
                 filename: TOPOLOGY_FILE.to_string(),
-                description: format!("Topology: {title}"),
+                description: format!("Topology: {}", titles.join(" / ")),
                 bytes,
             });
         }
@@ -486,6 +541,20 @@ pub fn finish(cat: &Catalog, ready: &Ready) -> MessageView {
         }
     }
     finish_view(m)
+}
+
+/// The line under a picture's title: the strategy and the headline rates.
+fn picture_headline(r: &ResolvedScenario, e: &Estimate) -> String {
+    let strategy = match &e.auto {
+        Some(au) => format!("auto → {}", au.winner),
+        None => r.strategy.label(),
+    };
+    format!(
+        "{strategy} · {} decode · {} prefill · TTFT {}",
+        tok_s(e.decode_tok_s),
+        tok_s(e.prefill_tok_s),
+        ms(e.ttft_ms)
+    )
 }
 
 /// [`prepare`] then [`finish`]: the whole synchronous work of one `/bottleneck`.

@@ -1,5 +1,5 @@
 //! `mlbn-bot` adapts `mlbn-ide` and `mlbn-render` to Discord: `/bottleneck` with result
-//! embeds and a topology picture, autocomplete, the "Analyze with mlbn" message command,
+//! embeds and a topology picture, `/bottleneck-plan` with ranked plans, autocomplete, the "Analyze with mlbn" message command,
 //! `/bottleneck-help` and `/bottleneck-catalog`, over the gateway or Discord's HTTP
 //! interactions endpoint.
 //!
@@ -7,7 +7,8 @@
 //!
 //! - [`view`]: the pure view layer (embeds and messages clamped to Discord's limits, Markdown
 //!   and mention escaping, callback bodies). No serenity types.
-//! - [`report`]: analyses → views. [`picture`]: an estimate → topology view → PNG.
+//! - [`report`]: analyses → views. [`plan_report`]: `/bottleneck-plan`'s plans and upgrade
+//!   advice → views. [`picture`]: an estimate → topology view → PNG.
 //! - [`handler`]: an interaction ([`handler::Incoming`]) → what to do ([`handler::Step`]); the
 //!   synchronous `/bottleneck` work ([`handler::bottleneck`]).
 //! - [`server`] (HTTP endpoint), [`gateway`] (serenity client), [`rest`] (REST calls).
@@ -17,6 +18,7 @@ pub mod commands;
 pub mod gateway;
 pub mod handler;
 pub mod picture;
+pub mod plan_report;
 pub mod report;
 pub mod rest;
 pub mod server;

@@ -233,7 +233,8 @@ fn power_text(e: &Estimate) -> String {
     s
 }
 
-fn money(v: f64) -> String {
+/// `$` amounts without the sign: `1234`, `12.50`, `0.412`.
+pub(crate) fn money(v: f64) -> String {
     if !v.is_finite() {
         "n/a".into()
     } else if v >= 100.0 {
@@ -372,15 +373,20 @@ pub fn resolved(a: &Analysis) -> Vec<(&ScenarioAnalysis, &ResolvedScenario, &Est
         .collect()
 }
 
-/// The error embed: each error as a snippet with a caret under the problem, the message and
-/// the did-you-mean, in a code block; ephemeral; no picture.
-pub fn error_message(a: &Analysis, label: &str) -> MessageView {
-    let errors: Vec<Diagnostic> = a.errors().cloned().collect();
+/// The error embed: each of `errors` (of the text of `a`) as a snippet with a caret under the
+/// problem, the message and the did-you-mean, in a code block; ephemeral; no picture.
+/// `command` is the slash command to run again.
+pub fn error_message(
+    a: &Analysis,
+    errors: &[Diagnostic],
+    label: &str,
+    command: &str,
+) -> MessageView {
     let n = errors.len();
     let snippet = mlbn_render::render_diagnostics(
         label,
         &a.text,
-        &errors,
+        errors,
         &mlbn_render::SnippetOptions { color: false },
     );
     let mut description = code_block("", &snippet, limits::DESCRIPTION);
@@ -392,9 +398,9 @@ pub fn error_message(a: &Analysis, label: &str) -> MessageView {
         .map(|h| format!("💡 {}", esc(h)))
         .collect();
     let footer = if fixes.is_empty() {
-        "Fix the config and run /bottleneck again. /bottleneck-help shows examples.".to_string()
+        format!("Fix the config and run /{command} again. /bottleneck-help shows examples.")
     } else {
-        "Fix the config and run /bottleneck again.".to_string()
+        format!("Fix the config and run /{command} again.")
     };
     let fields = if fixes.is_empty() {
         Vec::new()
@@ -595,12 +601,29 @@ pub fn help_message() -> MessageView {
 /// `/bottleneck-catalog query:`: matching devices, models, quants, runtimes and links.
 pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView {
     let q = mlbn_catalog::normalize(query);
-    let hit = |names: &[&str]| {
-        q.is_empty()
-            || names
-                .iter()
-                .any(|n| mlbn_catalog::normalize(n).contains(&q))
-    };
+    // The rows of one table whose id, name or an alias contains the query.
+    fn rows<T>(
+        q: &str,
+        items: &[T],
+        names: impl Fn(&T) -> Vec<&str>,
+        row: impl Fn(&T) -> String,
+    ) -> Vec<String> {
+        items
+            .iter()
+            .filter(|x| {
+                q.is_empty()
+                    || names(x)
+                        .iter()
+                        .any(|n| mlbn_catalog::normalize(n).contains(q))
+            })
+            .map(row)
+            .collect()
+    }
+    fn with_aliases<'a>(id: &'a str, name: &'a str, aliases: &'a [String]) -> Vec<&'a str> {
+        let mut v = vec![id, name];
+        v.extend(aliases.iter().map(String::as_str));
+        v
+    }
     const PER_TABLE: usize = 10;
     let mut fields = Vec::new();
     let mut table = |title: &str, rows: Vec<String>| {
@@ -618,22 +641,13 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
             false,
         ));
     };
-    let names = |id: &str, name: &str, aliases: &[String]| {
-        let mut v: Vec<String> = vec![id.to_string(), name.to_string()];
-        v.extend(aliases.iter().cloned());
-        v
-    };
     table(
         "Devices",
-        cat.devices
-            .iter()
-            .filter(|d| {
-                hit(&names(&d.id, &d.name, &d.aliases)
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>())
-            })
-            .map(|d| {
+        rows(
+            &q,
+            &cat.devices,
+            |d| with_aliases(&d.id, &d.name, &d.aliases),
+            |d| {
                 format!(
                     "`{}` {} — {}, {} GB/s",
                     d.id,
@@ -641,66 +655,55 @@ pub fn catalog_message(cat: &mlbn_catalog::Catalog, query: &str) -> MessageView 
                     gb(d.mem_gb),
                     num(d.bw_gbps)
                 )
-            })
-            .collect(),
+            },
+        ),
     );
     table(
         "Models",
-        cat.models
-            .iter()
-            .filter(|m| {
-                let mut v = names(&m.id, &m.name, &m.aliases);
-                v.push(m.hf_id.clone());
-                hit(&v.iter().map(String::as_str).collect::<Vec<_>>())
-            })
-            .map(|m| format!("`{}` {} — {}B params", m.id, esc(&m.name), num(m.params_b)))
-            .collect(),
+        rows(
+            &q,
+            &cat.models,
+            |m| {
+                let mut v = with_aliases(&m.id, &m.name, &m.aliases);
+                v.push(&m.hf_id);
+                v
+            },
+            |m| format!("`{}` {} — {}B params", m.id, esc(&m.name), num(m.params_b)),
+        ),
     );
     table(
         "Quants",
-        cat.quants
-            .iter()
-            .filter(|x| {
-                hit(&names(&x.id, &x.name, &x.aliases)
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>())
-            })
-            .map(|x| {
+        rows(
+            &q,
+            &cat.quants,
+            |x| with_aliases(&x.id, &x.name, &x.aliases),
+            |x| {
                 format!(
                     "`{}` {} — {} bits/weight",
                     x.id,
                     esc(&x.name),
                     num(x.bits_per_weight)
                 )
-            })
-            .collect(),
+            },
+        ),
     );
     table(
         "Runtimes",
-        cat.runtimes
-            .iter()
-            .filter(|x| {
-                hit(&names(&x.id, &x.name, &x.aliases)
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>())
-            })
-            .map(|x| format!("`{}` {}", x.id, esc(&x.name)))
-            .collect(),
+        rows(
+            &q,
+            &cat.runtimes,
+            |x| with_aliases(&x.id, &x.name, &x.aliases),
+            |x| format!("`{}` {}", x.id, esc(&x.name)),
+        ),
     );
     table(
         "Links",
-        cat.links
-            .iter()
-            .filter(|x| {
-                hit(&names(&x.id, &x.name, &x.aliases)
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>())
-            })
-            .map(|x| format!("`{}` {} — {} GB/s", x.id, esc(&x.name), num(x.bw_gbps)))
-            .collect(),
+        rows(
+            &q,
+            &cat.links,
+            |x| with_aliases(&x.id, &x.name, &x.aliases),
+            |x| format!("`{}` {} — {} GB/s", x.id, esc(&x.name), num(x.bw_gbps)),
+        ),
     );
     let found = !fields.is_empty();
     MessageView::embed(EmbedView {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::openapi;
+use common::openapi::{self, callback_schema, webhook_edit_schema};
 use mlbn_bot::handler::Bot;
 use mlbn_bot::server::{Endpoint, MAX_SKEW, serve, verifier};
 use serde_json::{Value, json};
@@ -29,6 +29,18 @@ async fn start(api_base: &str) -> SocketAddr {
     addr
 }
 
+/// The spec (when present), the mock of Discord, the endpoint's address and its signing key.
+async fn setup() -> (
+    Option<Value>,
+    Arc<common::Mock>,
+    SocketAddr,
+    ed25519_dalek::SigningKey,
+) {
+    let (base, mock) = common::start_mock().await;
+    let addr = start(&base).await;
+    (openapi::load_spec(), mock, addr, common::test_key())
+}
+
 fn command(id: &str, user: &str, name: &str, options: Value) -> Value {
     json!({
         "type": 2, "id": id, "application_id": APP_ID, "token": format!("tok-{id}"),
@@ -36,15 +48,6 @@ fn command(id: &str, user: &str, name: &str, options: Value) -> Value {
         "member": { "user": { "id": user, "username": "u" } },
         "data": { "id": "9", "name": name, "type": 1, "options": options }
     })
-}
-
-fn callback_schema(spec: &Value) -> &Value {
-    openapi::request_schema(
-        spec,
-        "/interactions/{interaction_id}/{interaction_token}/callback",
-        "post",
-        "application/json",
-    )
 }
 
 fn assert_valid(spec: Option<&Value>, schema: impl Fn(&Value) -> &Value, v: &Value) {
@@ -56,11 +59,8 @@ fn assert_valid(spec: Option<&Value>, schema: impl Fn(&Value) -> &Value, v: &Val
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_endpoint_end_to_end() {
-    let spec = openapi::load_spec();
+    let (spec, mock, addr, key) = setup().await;
     let spec = spec.as_ref();
-    let (base, mock) = common::start_mock().await;
-    let addr = start(&base).await;
-    let key = common::test_key();
 
     // PING → PONG.
     let (status, v) = common::post_signed(
@@ -227,19 +227,24 @@ async fn http_endpoint_end_to_end() {
     assert_valid(spec, callback_schema, &v);
 }
 
-/// The follow-up: `PATCH /api/v10/webhooks/{app}/{token}/messages/@original`, multipart with
-/// `payload_json` (embed, attachment id as a string) and `files[0]` a decodable PNG.
-fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
+/// An edit of the deferred response: the method, the webhook route and the body's type.
+fn check_edit_request(c: &common::Captured, token: &str, content_type: &str) {
     assert_eq!(c.method, "PATCH");
     assert_eq!(
         c.path,
         format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original")
     );
     assert!(
-        c.content_type.starts_with("multipart/form-data"),
+        c.content_type.starts_with(content_type),
         "{}",
         c.content_type
     );
+}
+
+/// The follow-up: `PATCH /api/v10/webhooks/{app}/{token}/messages/@original`, multipart with
+/// `payload_json` (embed, attachment id as a string) and `files[0]` a decodable PNG.
+fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
+    check_edit_request(c, token, "multipart/form-data");
     let parts = common::multipart(&c.content_type, &c.body);
     let payload = parts
         .iter()
@@ -266,16 +271,56 @@ fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
         (img.width(), img.height()),
         (mlbn_bot::picture::PNG_WIDTH, mlbn_bot::picture::PNG_HEIGHT)
     );
-    assert_valid(
-        spec,
-        |s| {
-            openapi::request_schema(
-                s,
-                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-                "patch",
-                "application/json",
-            )
-        },
-        &payload,
+    assert_valid(spec, webhook_edit_schema, &payload);
+}
+
+/// `/bottleneck-plan` over the endpoint: a deferral, then the follow-up edit with the plans
+/// embed as a JSON body (no picture), valid against the spec.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_command_end_to_end() {
+    let (spec, mock, addr, key) = setup().await;
+    let spec = spec.as_ref();
+    let plan = command(
+        "21",
+        "31",
+        mlbn_bot::handler::CMD_PLAN,
+        json!([{ "type": 3, "name": "config",
+            "value": "llama3-70b q4_k_m; target decode=20tok/s ttft<3s; budget $8000" }]),
     );
+    let (status, v) = common::post_signed(addr, &key, &plan).await;
+    assert_eq!(status, 200);
+    assert_eq!(v, json!({"type": 5}));
+    assert_valid(spec, callback_schema, &v);
+    let captured = mock.wait_for(1).await;
+    let c = captured.first().expect("a follow-up reached the mock");
+    check_edit_request(c, "tok-21", "application/json");
+    let payload: Value = serde_json::from_slice(&c.body).expect("JSON body");
+    let embed = &payload["embeds"][0];
+    assert!(
+        embed["title"].as_str().unwrap().starts_with("Plans for"),
+        "{embed}"
+    );
+    assert!(!embed["fields"].as_array().unwrap().is_empty(), "{embed}");
+    assert_eq!(payload["attachments"], json!([]));
+    assert_eq!(payload["allowed_mentions"], json!({"parse": []}));
+    assert_valid(spec, webhook_edit_schema, &payload);
+
+    // A goal error is answered at once, ephemeral, with the caret.
+    let bad = command(
+        "22",
+        "32",
+        mlbn_bot::handler::CMD_PLAN,
+        json!([{ "type": 3, "name": "config", "value": "llama3-70b; target decod=30tok/s" }]),
+    );
+    let (status, v) = common::post_signed(addr, &key, &bad).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["type"], 4);
+    assert_eq!(v["data"]["flags"], 64);
+    assert!(
+        v["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains('^')
+    );
+    assert_valid(spec, callback_schema, &v);
 }

@@ -2,6 +2,9 @@
 //! Discord limit, Markdown and mention escaping. Engine figures change as the model is
 //! calibrated, so snapshots of results have their digits masked: they pin the layout.
 
+mod common;
+
+use common::views::{mask_digits, within_limits};
 use mlbn_bot::handler::{Request, bottleneck};
 use mlbn_bot::report::{Detail, catalog_message, help_message};
 use mlbn_bot::view::{EmbedView, FieldView, MessageView, escape_markdown, limits, truncate, units};
@@ -18,48 +21,6 @@ fn payload(m: &MessageView) -> Value {
             .collect(),
     );
     v
-}
-
-/// Digits replaced by `9` so engine recalibration does not churn the snapshots.
-fn mask_digits(v: &Value) -> Value {
-    match v {
-        Value::String(s) => Value::String(
-            s.chars()
-                .map(|c| if c.is_ascii_digit() { '9' } else { c })
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(mask_digits).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, v)| {
-                    // Colour is checked separately.
-                    if k == "color" {
-                        (k.clone(), v.clone())
-                    } else {
-                        (k.clone(), mask_digits(v))
-                    }
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-fn within_limits(m: &MessageView) {
-    assert!(m.embeds.len() <= limits::EMBEDS);
-    let mut total = 0;
-    for e in &m.embeds {
-        assert!(units(&e.title) <= limits::TITLE, "title");
-        assert!(units(&e.description) <= limits::DESCRIPTION, "description");
-        assert!(e.fields.len() <= limits::FIELDS, "fields");
-        for f in &e.fields {
-            assert!(units(&f.name) <= limits::FIELD_NAME && !f.name.is_empty());
-            assert!(units(&f.value) <= limits::FIELD_VALUE && !f.value.is_empty());
-        }
-        assert!(units(&e.footer) <= limits::FOOTER);
-        total += e.total_units();
-    }
-    assert!(total <= limits::TOTAL, "total {total}");
 }
 
 fn run(config: &str) -> MessageView {
@@ -145,6 +106,17 @@ fn compare_side_by_side() {
     assert!(d.contains("by ") || d.contains("tie"), "{d}");
     assert_eq!(e["fields"][0]["name"], "Decode · A");
     assert_eq!(e["fields"][1]["name"], "Decode · B");
+    // One picture holding both topologies, A above B.
+    assert_eq!(m.files.len(), 1);
+    let img = image::load_from_memory_with_format(&m.files[0].bytes, image::ImageFormat::Png)
+        .expect("PNG decodes");
+    assert_eq!(
+        (img.width(), img.height()),
+        (
+            mlbn_bot::picture::PNG_WIDTH,
+            2 * mlbn_bot::picture::PNG_HEIGHT
+        )
+    );
     insta::assert_json_snapshot!("compare", mask_digits(&v));
 }
 

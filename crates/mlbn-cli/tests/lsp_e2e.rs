@@ -20,6 +20,8 @@ struct Server {
     next_id: i64,
     /// Notifications received while waiting for something else, in arrival order.
     notifications: Vec<Value>,
+    /// Methods of the requests the server sent us (each answered with `null`), in order.
+    server_requests: Vec<String>,
 }
 
 impl Server {
@@ -48,6 +50,7 @@ impl Server {
             rx,
             next_id: 0,
             notifications: Vec::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -85,19 +88,36 @@ impl Server {
     fn response(&mut self, id: i64) -> Value {
         loop {
             let msg = self.recv();
-            if msg.get("method").is_some() {
-                if let Some(req_id) = msg.get("id") {
-                    // A request from the server: answer it so it never waits on us.
-                    let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
-                    self.send(&reply);
-                } else {
-                    self.notifications.push(msg);
-                }
+            if self.file_server_message(&msg) {
                 continue;
             }
             if msg["id"] == json!(id) {
                 return msg;
             }
+        }
+    }
+
+    /// Keeps a notification, or records and answers a request from the server (so it never
+    /// waits on us); false for a response.
+    fn file_server_message(&mut self, msg: &Value) -> bool {
+        let Some(method) = msg.get("method").and_then(Value::as_str) else {
+            return false;
+        };
+        if let Some(req_id) = msg.get("id") {
+            let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
+            self.server_requests.push(method.to_string());
+            self.send(&reply);
+        } else {
+            self.notifications.push(msg.clone());
+        }
+        true
+    }
+
+    /// Waits until the server has sent a request with this method.
+    fn wait_server_request(&mut self, method: &str) {
+        while !self.server_requests.iter().any(|m| m == method) {
+            let msg = self.recv();
+            self.file_server_message(&msg);
         }
     }
 
@@ -121,9 +141,7 @@ impl Server {
                 continue;
             }
             let msg = self.recv();
-            if msg.get("method").is_some() && msg.get("id").is_none() {
-                self.notifications.push(msg);
-            }
+            self.file_server_message(&msg);
         }
     }
 
@@ -250,7 +268,7 @@ fn initialize_announces_capabilities_and_exit_is_clean() {
     assert_eq!(caps["documentSymbolProvider"], true);
     assert_eq!(
         caps["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "refactor.rewrite"])
     );
     let triggers = caps["completionProvider"]["triggerCharacters"]
         .as_array()
@@ -666,5 +684,148 @@ fn malformed_input_never_kills_the_server() {
             .unwrap()
             .contains("GB/s")
     );
+    assert_eq!(s.shutdown(), 0);
+}
+
+/// `text` with LSP text edits applied (ASCII text: characters are bytes). Edits at one
+/// position apply in array order, as the protocol says.
+fn apply_lsp_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let ch = p["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        (start + ch).min(text.len())
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| s.0);
+    let mut out = String::new();
+    let mut at = 0;
+    for (a, b, new) in spans {
+        out.push_str(&text[at..a]);
+        out.push_str(new);
+        at = b;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// `61.2` from a hint `auto → tensor · 61.2 tok/s decode · …` (`1.4k` is 1400).
+fn decode_in_hint(label: &str) -> Option<f64> {
+    let before = label.split(" tok/s decode").next()?;
+    let word = before.rsplit(' ').next()?;
+    match word.strip_suffix('k') {
+        Some(k) => k.parse::<f64>().ok().map(|v| v * 1000.0),
+        None => word.parse().ok(),
+    }
+}
+
+#[test]
+fn target_line_gets_the_best_plan_and_apply_actions() {
+    let uri = "file:///tmp/mlbn-e2e/plan.mlbn";
+    let target = "target decode=60tok/s ttft<1s";
+    let text = format!("llama3-8b q4_k_m\n{target}\nbudget $2500\n");
+    let mut s = Server::start();
+    s.initialize(json!({"workspace": {"inlayHint": {"refreshSupport": true}}}));
+
+    // Diagnostics come first; the plan search starts only after they are published.
+    let t = Instant::now();
+    s.open(uri, 1, &text);
+    let d = s.diagnostics_where(uri, |_| true);
+    println!("didOpen -> publishDiagnostics: {:?}", t.elapsed());
+    assert!(codes(&d).iter().all(|c| c != "unknown_target_key"), "{d}");
+    assert!(
+        !s.server_requests
+            .iter()
+            .any(|m| m == "workspace/inlayHint/refresh"),
+        "diagnostics before the plan"
+    );
+    s.wait_server_request("workspace/inlayHint/refresh");
+    println!(
+        "didOpen -> plan ready (inlayHint/refresh): {:?}",
+        t.elapsed()
+    );
+
+    // The hint at the end of the target line.
+    let t = Instant::now();
+    let hints = s.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": whole_range()}),
+    );
+    println!("inlayHint round trip with a plan: {:?}", t.elapsed());
+    let best = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["label"].as_str().unwrap().starts_with("best: "))
+        .unwrap_or_else(|| panic!("no plan hint: {hints}"));
+    assert_eq!(best["position"], pos(1, target.len() as u64), "{best}");
+    let label = best["label"].as_str().unwrap();
+    assert!(label.contains("tok/s") && label.contains('$'), "{label}");
+
+    // Code actions on the target line: "apply plan N", each one workspace edit.
+    let t = Instant::now();
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri},
+               "range": {"start": pos(1, 3), "end": pos(1, 3)},
+               "context": {"diagnostics": []}}),
+    );
+    println!("codeAction round trip on a target line: {:?}", t.elapsed());
+    let apply: Vec<&Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["title"].as_str().unwrap().starts_with("apply plan"))
+        .collect();
+    assert!((1..=3).contains(&apply.len()), "{actions}");
+    assert_eq!(apply[0]["kind"], "refactor.rewrite");
+    // None on a line without a target.
+    let elsewhere = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri},
+               "range": {"start": pos(0, 1), "end": pos(0, 1)},
+               "context": {"diagnostics": []}}),
+    );
+    assert!(
+        elsewhere.as_array().is_none_or(|a| a
+            .iter()
+            .all(|x| !x["title"].as_str().unwrap().starts_with("apply plan"))),
+        "{elsewhere}"
+    );
+
+    // Applying the best plan gives a scenario without errors whose decode meets the target.
+    let edits = apply[0]["edit"]["changes"][uri].as_array().unwrap();
+    let applied = apply_lsp_edits(&text, edits);
+    assert_ne!(applied, text);
+    let d = s.change_and_wait(uri, 2, &applied);
+    assert!(
+        d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["severity"] != 1),
+        "{applied}\n{d}"
+    );
+    let hints = s.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": whole_range()}),
+    );
+    let decode = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| decode_in_hint(h["label"].as_str().unwrap()))
+        .next()
+        .unwrap_or_else(|| panic!("{applied}\n{hints}"));
+    assert!(decode >= 60.0, "{applied}: {decode} tok/s");
     assert_eq!(s.shutdown(), 0);
 }

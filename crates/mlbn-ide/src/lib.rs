@@ -19,12 +19,16 @@
 //! - [`units`] formats figures the same way everywhere (`18.2 tok/s`, `42.5 GB`).
 //! - [`plan::plan`]`(&analysis, &opts, top)`: reverse planning — ranked configurations for a
 //!   scenario with a goal (`target decode=30tok/s`), upgrade advice for one without.
+//! - [`plan_edit`]: plans in the editor: [`plan_edit::plan_goals`] (the costly search, run
+//!   when the front end can afford it), then the best plan as a hint on the `target` line and
+//!   "apply plan N" fixes that rewrite the scenario.
 #![forbid(unsafe_code)]
 
 mod editor;
 pub mod eval;
 mod findings;
 pub mod plan;
+pub mod plan_edit;
 pub mod references;
 mod resolve;
 pub mod units;

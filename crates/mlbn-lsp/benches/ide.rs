@@ -1,8 +1,9 @@
 //! What the language server computes per edit: diagnostics plus inlay hints for a 500-line
 //! file with 20 scenarios (issue 8 targets under 10 ms), through `mlbn-ide`, and the same
-//! with the conversion to protocol values the server adds.
+//! with the conversion to protocol values the server adds; and the plan hint of a `target`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use mlbn_ide::plan_edit::{ACTIONS_PER_GOAL, plan_fixes, plan_goals, plan_hints};
 use mlbn_ide::{AnalyzeOptions, analyze, inlay_hints};
 use mlbn_lsp::convert::{self, DocView};
 use mlbn_lsp::position::{Encoding, LineIndex};
@@ -100,6 +101,26 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
+    g.finish();
+
+    // The plan hint of one `target` scenario: the background search the server runs once per
+    // text, and the hints and "apply plan" fixes a request then builds from its result.
+    let text = "llama3-70b\ntarget decode=20tok/s ttft<3s ctx=32k\nbudget $8000\n";
+    let a = analyze(text, &opts);
+    let mut g = c.benchmark_group("plan hint, 70B target");
+    g.sample_size(10);
+    g.bench_function("plan_goals (background search)", |b| {
+        b.iter(|| black_box(plan_goals(&a, &opts, ACTIONS_PER_GOAL, &mut || true).len()))
+    });
+    let plans = plan_goals(&a, &opts, ACTIONS_PER_GOAL, &mut || true);
+    assert_eq!(plan_hints(&plans).len(), 1);
+    g.bench_function("plan_hints + plan_fixes (per request)", |b| {
+        b.iter(|| {
+            let hints = plan_hints(black_box(&plans));
+            let fixes = plan_fixes(opts.catalog, &a, &plans, mlbn_syntax::Span::at(12));
+            black_box((hints.len(), fixes.len()))
+        })
+    });
     g.finish();
 }
 

@@ -9,11 +9,21 @@
 //! while its generation is still the document's, checked under one publish lock, so a slow
 //! analysis of an old text can never overwrite the diagnostics of a newer one, and a close
 //! (which publishes an empty list under the same lock) is never followed by a stale publish.
+//!
+//! Reverse planning (`target ...` statements) costs tens to hundreds of ms per goal, so it
+//! never sits on the typing path: diagnostics are published first, then a separate task
+//! plans the text (one search at a time, on the blocking pool, skipped or stopped between
+//! scenarios once a newer text arrives) and caches the result on the document and by text
+//! hash. Inlay hints only ever read a finished plan; when one lands for the current text the
+//! server asks the client to refresh its hints. A code action on a `target` line waits for
+//! the plan of its text (the same shared computation), since the user asked for it there.
 
 use crate::convert::{self, DocView};
 use crate::position::{Encoding, LineIndex};
+use mlbn_ide::plan::ScenarioPlan;
 use mlbn_ide::{Analysis, AnalyzeOptions};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -25,12 +35,21 @@ use tower_lsp_server::{Client, LanguageServer};
 /// as unreadable instead of being read.
 const MAX_REFERENCED_FILE_BYTES: u64 = 4 << 20;
 
+/// Plans kept per goal (the hint shows the first, code actions the first few).
+const PLANS_PER_GOAL: usize = mlbn_ide::plan_edit::ACTIONS_PER_GOAL;
+
+type Plans = Arc<Vec<ScenarioPlan>>;
+
 /// One open document at one generation.
 #[derive(Clone)]
 struct Doc {
     version: i32,
     generation: u64,
     text: Arc<str>,
+    /// Hash of `text`: plans are cached by it across generations with the same text.
+    text_hash: u64,
+    /// The plans of exactly this text, computed once off the request path.
+    plans: Arc<tokio::sync::OnceCell<Plans>>,
     index: Arc<LineIndex>,
     /// The analysis of exactly this text, computed once by whoever needs it first.
     analysis: Arc<tokio::sync::OnceCell<Arc<Analysis>>>,
@@ -56,6 +75,12 @@ struct State {
     publish: tokio::sync::Mutex<()>,
     /// One background analysis at a time; the others wait and then skip if superseded.
     background: tokio::sync::Semaphore,
+    /// One plan search at a time, apart from analyses so it never holds up diagnostics.
+    planning: tokio::sync::Semaphore,
+    /// The last plans computed per document, by text hash.
+    plan_cache: Mutex<HashMap<lsp::Uri, (u64, Plans)>>,
+    /// The client re-requests inlay hints when asked (`workspace/inlayHint/refresh`).
+    hint_refresh: OnceLock<bool>,
 }
 
 impl Default for State {
@@ -66,6 +91,9 @@ impl Default for State {
             generations: AtomicU64::new(0),
             publish: tokio::sync::Mutex::new(()),
             background: tokio::sync::Semaphore::new(1),
+            planning: tokio::sync::Semaphore::new(1),
+            plan_cache: Mutex::default(),
+            hint_refresh: OnceLock::new(),
         }
     }
 }
@@ -87,6 +115,87 @@ impl State {
     fn next_generation(&self) -> u64 {
         self.generations.fetch_add(1, Ordering::Relaxed) + 1
     }
+
+    /// True while `generation` is the document's current text.
+    fn current(&self, uri: &lsp::Uri, generation: u64) -> bool {
+        self.docs()
+            .get(uri)
+            .is_some_and(|d| d.generation == generation)
+    }
+
+    fn cached_plans(&self, uri: &lsp::Uri, text_hash: u64) -> Option<Plans> {
+        let cache = self.plan_cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(uri)
+            .filter(|(h, _)| *h == text_hash)
+            .map(|(_, p)| p.clone())
+    }
+}
+
+fn hash_text(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The plans of `doc`'s text: from the cache, else searched on the blocking pool (one search
+/// at a time). `None` when the text was superseded before or during the search: a newer text
+/// gets its own plans, and a half-planned old one is not worth keeping.
+async fn plans_of(
+    state: &Arc<State>,
+    uri: &lsp::Uri,
+    doc: &Doc,
+    analysis: Arc<Analysis>,
+) -> Option<Plans> {
+    doc.plans
+        .get_or_try_init(|| async {
+            if let Some(hit) = state.cached_plans(uri, doc.text_hash) {
+                return Ok(hit);
+            }
+            let _turn = state.planning.acquire().await.map_err(|_| ())?;
+            if !state.current(uri, doc.generation) {
+                return Err(());
+            }
+            let job_state = state.clone();
+            let job_uri = uri.clone();
+            let generation = doc.generation;
+            let plans = blocking(move || {
+                let opts = AnalyzeOptions::builtin();
+                mlbn_ide::plan_edit::plan_goals(&analysis, &opts, PLANS_PER_GOAL, &mut || {
+                    job_state.current(&job_uri, generation)
+                })
+            })
+            .await
+            .ok_or(())?;
+            if !state.current(uri, doc.generation) {
+                return Err(());
+            }
+            let plans = Arc::new(plans);
+            state
+                .plan_cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(uri.clone(), (doc.text_hash, plans.clone()));
+            Ok(plans)
+        })
+        .await
+        .ok()
+        .cloned()
+}
+
+/// True when some scenario has a goal (only then is there anything to plan).
+fn has_goal(analysis: &Analysis) -> bool {
+    mlbn_ide::plan::has_goal(analysis, mlbn_catalog::Catalog::builtin())
+}
+
+/// True when `span` touches a `target` statement of the analysis.
+fn touches_target(analysis: &Analysis, span: mlbn_syntax::Span) -> bool {
+    let cat = mlbn_catalog::Catalog::builtin();
+    analysis.parsed.file.scenarios.iter().any(|sc| {
+        mlbn_ide::plan::goal_spec(sc, cat, &mut Vec::new())
+            .target_span
+            .is_some_and(|t| t.start <= span.end && span.start <= t.end)
+    })
 }
 
 pub struct Backend {
@@ -117,6 +226,8 @@ impl Backend {
             version,
             generation,
             index: Arc::new(LineIndex::new(&text)),
+            text_hash: hash_text(&text),
+            plans: Arc::default(),
             text: text.into(),
             analysis: Arc::default(),
             dir,
@@ -131,7 +242,7 @@ impl Backend {
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            let Ok(_turn) = state.background.acquire().await else {
+            let Ok(turn) = state.background.acquire().await else {
                 return;
             };
             // Skip texts already superseded by a later edit: the latest version wins.
@@ -143,6 +254,7 @@ impl Backend {
             };
             let enc = state.encoding();
             let job = doc.clone();
+            let for_plans = analysis.clone();
             let Some(diagnostics) = blocking(move || {
                 let view = job.view(enc);
                 analysis
@@ -155,7 +267,7 @@ impl Backend {
             else {
                 return;
             };
-            let _order = state.publish.lock().await;
+            let order = state.publish.lock().await;
             if state
                 .docs()
                 .get(&uri)
@@ -164,8 +276,19 @@ impl Backend {
                 return;
             }
             client
-                .publish_diagnostics(uri, diagnostics, Some(doc.version))
+                .publish_diagnostics(uri.clone(), diagnostics, Some(doc.version))
                 .await;
+            drop(order);
+            drop(turn);
+            // Diagnostics are out and the next analysis may start: now plan, if there is a goal.
+            if has_goal(&for_plans)
+                && plans_of(&state, &uri, &doc, for_plans).await.is_some()
+                && state.current(&uri, generation)
+                && state.hint_refresh.get() == Some(&true)
+                && let Err(e) = client.inlay_hint_refresh().await
+            {
+                eprintln!("mlbn lsp: inlay hint refresh failed: {e}");
+            }
         });
     }
 
@@ -282,7 +405,10 @@ fn capabilities(enc: Encoding) -> lsp::ServerCapabilities {
         }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
-                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::REFACTOR_REWRITE,
+                ]),
                 ..Default::default()
             },
         )),
@@ -317,6 +443,14 @@ impl LanguageServer for Backend {
             Encoding::Utf16
         };
         let enc = *self.state.encoding.get_or_init(|| enc);
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
+            .unwrap_or(false);
+        let _ = self.state.hint_refresh.set(refresh);
         Ok(lsp::InitializeResult {
             capabilities: capabilities(enc),
             server_info: Some(lsp::ServerInfo {
@@ -420,10 +554,17 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.state.encoding();
+        // Only a finished plan is shown: planning runs in the background (see `schedule`),
+        // and the client is asked to refresh when it lands.
+        let plans = doc.plans.get().cloned();
         Ok(blocking(move || {
             let view = doc.view(enc);
             let wanted = view.span(params.range);
-            convert::inlay_hints(&mlbn_ide::inlay_hints(&analysis), Some(wanted), view)
+            let mut hints = mlbn_ide::inlay_hints(&analysis);
+            if let Some(plans) = plans {
+                hints.extend(mlbn_ide::plan_edit::plan_hints(&plans));
+            }
+            convert::inlay_hints(&hints, Some(wanted), view)
         })
         .await)
     }
@@ -437,9 +578,15 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.state.encoding();
+        let span = doc.view(enc).span(params.range);
+        // On a target line the user asks for plans: wait for this text's (shared) search.
+        let plans = if touches_target(&analysis, span) {
+            plans_of(&self.state, &uri, &doc, analysis.clone()).await
+        } else {
+            None
+        };
         Ok(blocking(move || {
             let view = doc.view(enc);
-            let span = view.span(params.range);
             let mut seen = Vec::new();
             let mut actions = Vec::new();
             for fix in mlbn_ide::code_fixes(&analysis, span) {
@@ -460,6 +607,14 @@ impl LanguageServer for Backend {
                     &fix, diags, preferred, &uri, view,
                 )));
                 seen.push(fix);
+            }
+            if let Some(plans) = plans {
+                let cat = mlbn_catalog::Catalog::builtin();
+                for fix in mlbn_ide::plan_edit::plan_fixes(cat, &analysis, &plans, span) {
+                    let mut action = convert::code_action(&fix, Vec::new(), false, &uri, view);
+                    action.kind = Some(lsp::CodeActionKind::REFACTOR_REWRITE);
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(action));
+                }
             }
             actions
         })

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod openapi;
+pub mod views;
 
 use ed25519_dalek::{Signer, SigningKey};
 use http_body_util::{BodyExt, Full};

@@ -44,6 +44,26 @@ pub fn request_schema<'a>(spec: &'a Value, path: &str, method: &str, content: &s
     .unwrap_or_else(|| panic!("{method} {path} {content} body schema"))
 }
 
+/// The body of `POST /interactions/{id}/{token}/callback`.
+pub fn callback_schema(spec: &Value) -> &Value {
+    request_schema(
+        spec,
+        "/interactions/{interaction_id}/{interaction_token}/callback",
+        "post",
+        "application/json",
+    )
+}
+
+/// The JSON body of `PATCH /webhooks/{id}/{token}/messages/@original` (the follow-up edit).
+pub fn webhook_edit_schema(spec: &Value) -> &Value {
+    request_schema(
+        spec,
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+        "patch",
+        "application/json",
+    )
+}
+
 fn resolve<'a>(spec: &'a Value, s: &'a Value) -> &'a Value {
     let mut s = s;
     for _ in 0..32 {
