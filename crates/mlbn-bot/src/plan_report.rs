@@ -105,7 +105,7 @@ fn plans_embed(subject: &Subject, spec: &GoalSpec, report: &PlanReport) -> Embed
     let s = &report.stats;
     let mut description = format!("**Goal:** {}", esc(&goal_summary(spec)));
     description.push_str(&format!(
-        "\nSearched {} configurations ({} full estimates); {} meet the goal.",
+        "\nSearched {} configurations: {} estimated in full (the rest ruled out by bounds), {} of them meet the goal.",
         thousands(s.hardware as u64),
         thousands(s.estimates as u64),
         thousands(s.met as u64)

@@ -1,7 +1,7 @@
 //! End to end over HTTP: the interactions endpoint on 127.0.0.1 with a test Ed25519 key,
 //! signed interactions posted to it, and serenity's REST client pointed (via
 //! `HttpBuilder::proxy`) at a local mock of Discord that captures the follow-up. Payloads are
-//! validated against Discord's OpenAPI spec when it is present.
+//! validated against Discord's OpenAPI spec (vendored in tests/data).
 
 mod common;
 
@@ -29,9 +29,9 @@ async fn start(api_base: &str) -> SocketAddr {
     addr
 }
 
-/// The spec (when present), the mock of Discord, the endpoint's address and its signing key.
+/// The spec, the mock of Discord, the endpoint's address and its signing key.
 async fn setup() -> (
-    Option<Value>,
+    Value,
     Arc<common::Mock>,
     SocketAddr,
     ed25519_dalek::SigningKey,
@@ -50,17 +50,15 @@ fn command(id: &str, user: &str, name: &str, options: Value) -> Value {
     })
 }
 
-fn assert_valid(spec: Option<&Value>, schema: impl Fn(&Value) -> &Value, v: &Value) {
-    if let Some(spec) = spec {
-        let errs = openapi::validate(spec, schema(spec), v);
-        assert!(errs.is_empty(), "{v}\n{errs:#?}");
-    }
+fn assert_valid(spec: &Value, schema: impl Fn(&Value) -> &Value, v: &Value) {
+    let errs = openapi::validate(spec, schema(spec), v);
+    assert!(errs.is_empty(), "{v}\n{errs:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_endpoint_end_to_end() {
     let (spec, mock, addr, key) = setup().await;
-    let spec = spec.as_ref();
+    let spec = &spec;
 
     // PING → PONG.
     let (status, v) = common::post_signed(
@@ -243,7 +241,7 @@ fn check_edit_request(c: &common::Captured, token: &str, content_type: &str) {
 
 /// The follow-up: `PATCH /api/v10/webhooks/{app}/{token}/messages/@original`, multipart with
 /// `payload_json` (embed, attachment id as a string) and `files[0]` a decodable PNG.
-fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
+fn check_followup(spec: &Value, c: &common::Captured, token: &str) {
     check_edit_request(c, token, "multipart/form-data");
     let parts = common::multipart(&c.content_type, &c.body);
     let payload = parts
@@ -279,7 +277,7 @@ fn check_followup(spec: Option<&Value>, c: &common::Captured, token: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_command_end_to_end() {
     let (spec, mock, addr, key) = setup().await;
-    let spec = spec.as_ref();
+    let spec = &spec;
     let plan = command(
         "21",
         "31",

@@ -129,7 +129,7 @@ fn plan_block(out: &mut String, i: usize, p: &Plan) {
 fn stats_line(r: &PlanReport) -> String {
     let s = &r.stats;
     format!(
-        "searched {} configurations ({} configuration×quant pairs): {} full estimates; pruned {} by memory, {} by the decode bound, {} by the TTFT floor, {} by budget, {} by power, {} that could not make the top; {} meet the goal{}",
+        "searched {} configurations ({} configuration×quant pairs): {} full estimates; pruned {} by memory, {} by the decode bound, {} by the TTFT floor, {} by budget, {} by power, {} that could not make the top; {} of the estimated meet the goal{}",
         s.hardware,
         s.candidates,
         s.estimates,
