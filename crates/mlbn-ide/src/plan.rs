@@ -8,7 +8,9 @@
 //! weight formats that runtime loads.
 
 use crate::findings::{engine_scenario, quants_for_family};
-use crate::resolve::{MAX_TOKENS, ResolvedDevice, default_runtime};
+use crate::resolve::{
+    MAX_TOKENS, ResolvedDevice, concrete_runtime_on, default_runtime, runs_on_every, runs_on_key,
+};
 use crate::{Analysis, AnalyzeOptions};
 use mlbn_catalog::{Catalog, Device, DeviceKind, Quant, Resolution, Runtime};
 use mlbn_engine::DeviceGroup;
@@ -383,23 +385,9 @@ fn resolved(groups: &[DeviceGroup]) -> Vec<ResolvedDevice> {
 }
 
 /// The `runs_on` key of a device (as the catalog's runtimes list them).
-fn runs_on_key(d: &Device) -> String {
-    match d.kind {
-        DeviceKind::Cpu => "cpu".to_string(),
-        DeviceKind::AppleSoc => "apple".to_string(),
-        _ => d.vendor.to_ascii_lowercase(),
-    }
-}
-
 /// Can `r` run on every device of `groups`? (A CPU backend only for CPUs.)
 fn runs_on_all(r: &Runtime, groups: &[DeviceGroup]) -> bool {
-    groups.iter().all(|g| {
-        let d = &g.device;
-        r.runs_on
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(&runs_on_key(d)))
-            && (d.kind == DeviceKind::Cpu || r.backend != "cpu")
-    })
+    runs_on_every(r, groups.iter().map(|g| &g.device))
 }
 
 /// Does `runtime` load `q` on every device of `groups`? MLX formats load only on Apple
@@ -448,13 +436,15 @@ impl Choices for IdeChoices<'_> {
             {
                 push(r);
             }
+            // The family entry, made concrete for these devices (a backend all of them run).
+            let devices: Vec<&Device> = groups.iter().map(|g| &g.device).collect();
             for r in self
                 .cat
                 .runtimes
                 .iter()
                 .filter(|r| r.family == "llama.cpp" && r.backend == "auto")
             {
-                push(r);
+                push(&concrete_runtime_on(self.cat, r, &devices));
             }
         }
         out

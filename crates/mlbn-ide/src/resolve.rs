@@ -2040,7 +2040,7 @@ pub const DEFAULT_USD_PER_KWH: f64 = 0.12;
 pub const DEFAULT_HOURS_PER_DAY: f64 = 8.0;
 
 /// The vendor key runtimes list in `runs_on`.
-fn runs_on_key(dev: &Device) -> String {
+pub(crate) fn runs_on_key(dev: &Device) -> String {
     match dev.kind {
         DeviceKind::Cpu => "cpu".into(),
         DeviceKind::AppleSoc => "apple".into(),
@@ -2109,15 +2109,46 @@ pub(crate) fn default_runtime(
         .cloned()
 }
 
-/// A family entry (`llama.cpp`, backend `auto`) becomes the concrete backend for the device.
+/// A family entry (`llama.cpp`, backend `auto`) becomes the concrete backend for the devices.
 fn concrete_runtime(cat: &Catalog, rt: &Runtime, devices: &[ResolvedDevice]) -> Runtime {
-    if rt.backend == "auto"
-        && let Some(first) = devices.first()
-        && let Some(concrete) = cat.runtime_backend_for(&rt.family, &first.device)
-    {
-        return concrete.clone();
+    let devices: Vec<&Device> = devices.iter().map(|g| &g.device).collect();
+    concrete_runtime_on(cat, rt, &devices)
+}
+
+/// Can `r` run on every one of `devices`? (A CPU backend only on CPUs.)
+pub(crate) fn runs_on_every<'a>(
+    r: &Runtime,
+    mut devices: impl Iterator<Item = &'a Device>,
+) -> bool {
+    devices.all(|d| {
+        r.runs_on
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&runs_on_key(d)))
+            && (d.kind == DeviceKind::Cpu || r.backend != "cpu")
+    })
+}
+
+/// The concrete member of `rt`'s family for `devices`: the first device's backend when it
+/// runs on all of them, else the first backend of the family that does (an RTX card with an
+/// Arc card under llama.cpp is Vulkan, not CUDA); a concrete runtime stays as written.
+pub(crate) fn concrete_runtime_on(cat: &Catalog, rt: &Runtime, devices: &[&Device]) -> Runtime {
+    if rt.backend != "auto" {
+        return rt.clone();
     }
-    rt.clone()
+    let Some(first) = devices.first() else {
+        return rt.clone();
+    };
+    let all = |r: &Runtime| runs_on_every(r, devices.iter().copied());
+    if let Some(r) = cat.runtime_backend_for(&rt.family, first)
+        && (devices.len() == 1 || all(r))
+    {
+        return r.clone();
+    }
+    cat.runtimes
+        .iter()
+        .find(|r| r.family == rt.family && r.backend != "auto" && all(r))
+        .unwrap_or(rt)
+        .clone()
 }
 
 /// A device from a `device NAME { … }` block; `None` (with diagnostics) when unusable.
@@ -2361,6 +2392,17 @@ mod tests {
 
     fn resolved(a: &Analysis) -> &super::ResolvedScenario {
         a.scenarios[0].resolved.as_ref().expect("resolved")
+    }
+
+    #[test]
+    fn a_family_runtime_on_mixed_vendors_is_a_backend_they_all_run() {
+        // CUDA cannot drive the Arc card: llama.cpp over both is its Vulkan backend.
+        let a = run("rtx4090 + arc-b580; llama3-8b q4_k_m; runtime llama.cpp");
+        assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+        assert_eq!(resolved(&a).runtime.id, "llama.cpp-vulkan");
+        // One vendor keeps the device's own backend.
+        let a = run("2x rtx4090; llama3-8b q4_k_m; runtime llama.cpp");
+        assert_eq!(resolved(&a).runtime.id, "llama.cpp-cuda");
     }
 
     #[test]
