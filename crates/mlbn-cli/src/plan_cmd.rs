@@ -2,9 +2,9 @@
 //! (`target decode=30tok/s ttft<2s`) gets a ranked list of configurations; one without gets
 //! upgrade advice. `analyze` appends the same text when a scenario has a goal.
 
-use mlbn_engine::plan::{Advice, Plan, PlanReport, Prefer};
-use mlbn_ide::plan::{GoalSpec, PlanResult, ScenarioPlan};
-use mlbn_ide::units::{ms, num, thousands, tok_s, tokens};
+use mlbn_engine::plan::{Advice, Plan, PlanReport};
+use mlbn_ide::plan::{PlanResult, ScenarioPlan};
+use mlbn_ide::units::{ms, num, thousands, tok_s};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -14,46 +14,6 @@ fn usd(v: f64) -> String {
     } else {
         format!("${v:.2}")
     }
-}
-
-fn goal_line(spec: &GoalSpec) -> String {
-    let g = &spec.goal;
-    let mut parts = Vec::new();
-    if let Some(v) = g.decode_tok_s {
-        parts.push(format!("decode ≥ {}", tok_s(v)));
-    }
-    if let Some(v) = g.prefill_tok_s {
-        parts.push(format!("prefill ≥ {}", tok_s(v)));
-    }
-    if let Some(v) = g.ttft_ms {
-        parts.push(format!("TTFT ≤ {}", ms(v)));
-    }
-    if let Some(v) = spec.ctx_tokens {
-        parts.push(format!("ctx {}", tokens(v)));
-    }
-    if let Some(v) = g.power_w {
-        parts.push(format!("power ≤ {} W", num(v)));
-    }
-    if let Some(v) = g.budget_usd {
-        parts.push(format!("budget {}", usd(v)));
-    }
-    parts.push(
-        match g.prefer {
-            Prefer::Cheap => "prefer cheap",
-            Prefer::Fast => "prefer fast",
-            Prefer::Quiet => "prefer quiet",
-        }
-        .to_string(),
-    );
-    if !spec.have.is_empty() {
-        let owned: Vec<String> = spec
-            .have
-            .iter()
-            .map(|(d, n)| format!("{n}x {}", d.name))
-            .collect();
-        parts.push(format!("have {}", owned.join(" + ")));
-    }
-    parts.join(" · ")
 }
 
 fn purchase_line(p: &Plan) -> String {
@@ -181,7 +141,11 @@ pub fn render(plans: &[ScenarioPlan], model_names: &[String]) -> String {
                 let _ = writeln!(out, "cannot plan: {e}");
             }
             Ok(PlanResult::Plans { spec, report }) => {
-                let _ = writeln!(out, "Plan for {model}: {}", goal_line(spec));
+                let _ = writeln!(
+                    out,
+                    "Plan for {model}: {}",
+                    mlbn_ide::plan_edit::goal_summary(spec)
+                );
                 let _ = writeln!(out, "{}", stats_line(report));
                 if report.plans.is_empty() {
                     let _ = writeln!(
