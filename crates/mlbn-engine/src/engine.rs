@@ -659,18 +659,7 @@ pub(crate) fn core(s: &Scenario, findings: &mut Vec<Finding>) -> Core {
         },
         memory,
         offload,
-        model: ModelFigures {
-            weights_gb: shape.weights_bytes() / GB,
-            active_weights_gb: (shape.layer_read_bytes(1) * f64::from(shape.layers)
-                + shape.output_read_bytes())
-                / GB,
-            kv_mb_per_token: shape.kv_bytes_per_token() / 1e6,
-            kv_read_gb: shape.kv_read_bytes(f64::from(shape.layers), ctx) / GB,
-            gflops_per_token: (f64::from(shape.layers) * shape.layer_flops(ctx as f64)
-                + shape.output_flops())
-                / 1e9,
-            decode_ctx_tokens: ctx,
-        },
+        model: crate::parallel::model_figures(&shape, ctx),
         prefill_tok_s: prompt as f64 / (pre.total_ms / 1e3).max(1e-12),
         prefill_bound: prefill_bound(&pre),
         prefill: pre,

@@ -332,6 +332,8 @@ pub(crate) fn dispatch(
     Some(core)
 }
 
+/// The model's per-token figures at decode context `ctx`; `kv_read_gb` is what one decode step
+/// reads (KV-shared layers re-read their source's cache, recurrent state is read and written).
 pub(crate) fn model_figures(shape: &ModelShape, ctx: u64) -> ModelFigures {
     ModelFigures {
         weights_gb: shape.weights_bytes() / GB,
@@ -339,7 +341,7 @@ pub(crate) fn model_figures(shape: &ModelShape, ctx: u64) -> ModelFigures {
             + shape.output_read_bytes())
             / GB,
         kv_mb_per_token: shape.kv_bytes_per_token() / 1e6,
-        kv_read_gb: shape.kv_bytes(f64::from(shape.layers), ctx) / GB,
+        kv_read_gb: shape.kv_read_bytes(f64::from(shape.layers), ctx) / GB,
         gflops_per_token: (f64::from(shape.layers) * shape.layer_flops(ctx as f64)
             + shape.output_flops())
             / 1e9,
