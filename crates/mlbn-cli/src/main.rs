@@ -247,18 +247,7 @@ fn cmd_analyze(
         return Ok(exit_for(&analysis));
     }
     if analysis.has_errors() {
-        let errors: Vec<_> = analysis.errors().cloned().collect();
-        eprint!(
-            "{}",
-            render_diagnostics(
-                &src.name,
-                &src.text,
-                &errors,
-                &SnippetOptions { color: err_color }
-            )
-        );
-        eprintln!("mlbn: {} in {}", summary(&errors), src.name);
-        return Ok(ExitCode::from(1));
+        return Ok(print_errors(&src, &analysis, err_color));
     }
     let mut report = if markdown {
         mlbn_render::markdown_report(&analysis)
@@ -271,6 +260,17 @@ fn cmd_analyze(
     }
     print(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the analysis's errors as caret snippets and a summary on stderr; exit code 1.
+fn print_errors(src: &Source, analysis: &mlbn_ide::Analysis, color: bool) -> ExitCode {
+    let errors: Vec<_> = analysis.errors().cloned().collect();
+    eprint!(
+        "{}",
+        render_diagnostics(&src.name, &src.text, &errors, &SnippetOptions { color })
+    );
+    eprintln!("mlbn: {} in {}", summary(&errors), src.name);
+    ExitCode::from(1)
 }
 
 fn cmd_plan(input: &str, json: bool, top: usize, err_color: bool) -> Result<ExitCode, Fatal> {
@@ -288,18 +288,7 @@ fn cmd_plan(input: &str, json: bool, top: usize, err_color: bool) -> Result<Exit
     // the command.
     let unplannable = plans.iter().any(|p| p.result.is_err());
     if unplannable && analysis.has_errors() && !json {
-        let errors: Vec<_> = analysis.errors().cloned().collect();
-        eprint!(
-            "{}",
-            render_diagnostics(
-                &src.name,
-                &src.text,
-                &errors,
-                &SnippetOptions { color: err_color }
-            )
-        );
-        eprintln!("mlbn: {} in {}", summary(&errors), src.name);
-        return Ok(ExitCode::from(1));
+        return Ok(print_errors(&src, &analysis, err_color));
     }
     if json {
         let text = serde_json::to_string_pretty(&plan_cmd::to_json(&plans))
